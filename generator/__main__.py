@@ -1,0 +1,5 @@
+"""`python -m generator`: the command line of the site generator."""
+
+from generator.cli import main
+
+raise SystemExit(main())

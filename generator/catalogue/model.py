@@ -1,0 +1,191 @@
+"""The catalogue format, as typed models. `catalogue/schema.json` is generated from these classes."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SHA_PATTERN = r"^[0-9a-f]{40}$"
+IDENTIFIER_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
+GITHUB_REPO_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$"
+ARXIV_PATTERN = r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})$"
+DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
+GIT_URL_PREFIXES = ("https://", "http://", "ssh://", "git://", "file://", "git@")
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+Identifier = Annotated[str, StringConstraints(pattern=IDENTIFIER_PATTERN)]
+NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+
+
+class _Strict(BaseModel):
+    """Unknown keys are errors: a typo must never be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Category(_Strict):
+    """A browsing category (vision, nlp, ...), declared once at the top of the catalogue."""
+
+    id: Slug
+    title: NonEmpty
+    description: str = ""
+    icon: str = Field(default="", description="Material icon name, e.g. 'material/eye'.")
+
+
+class Result(_Strict):
+    """A reported evaluation result, shown on the model page with its source."""
+
+    dataset: NonEmpty
+    metric: NonEmpty
+    value: float | str
+    source: str = Field(default="", description="Where the number comes from: a URL or 'measured here'.")
+
+
+class Paper(_Strict):
+    """The paper behind a model: keyed by its arXiv id, or a DOI for papers not on arXiv."""
+
+    title: NonEmpty
+    arxiv: Annotated[str, StringConstraints(pattern=ARXIV_PATTERN)] | None = None
+    doi: Annotated[str, StringConstraints(pattern=DOI_PATTERN)] | None = None
+    authors: list[NonEmpty] = Field(default_factory=list)
+    year: int | None = None
+    venue: str = ""
+
+    @model_validator(mode="after")
+    def _has_an_identifier(self) -> Paper:
+        if self.arxiv is None and self.doi is None:
+            raise ValueError("a paper needs an 'arxiv' id (e.g. 1512.03385) or a 'doi' (e.g. 10.1109/CVPR.2016.90)")
+        return self
+
+
+class SmokeInput(_Strict):
+    """An example input for the smoke test's forward pass: random data of this shape and dtype."""
+
+    shape: list[Annotated[int, Field(ge=1)]] = Field(min_length=1)
+    dtype: Literal["float32", "float16", "int64"] = "float32"
+    high: int = Field(default=2, ge=1, description="Exclusive upper bound for int64 inputs (e.g. vocab size).")
+
+
+class SmokeOverride(_Strict):
+    """Smoke settings for one entrypoint, replacing the entry's defaults where given."""
+
+    kwargs: dict[str, Any] | None = None
+    input: SmokeInput | None = None
+    skip: str | None = Field(default=None, description="Why this entrypoint is not smoke-loaded.")
+
+
+class Smoke(_Strict):
+    """How the build smoke-loads the entry's entrypoints (keyword arguments that avoid weight downloads)."""
+
+    kwargs: dict[str, Any] = Field(default_factory=dict)
+    input: SmokeInput | None = None
+    timeout: float = Field(default=300.0, gt=0, le=3600)
+    skip: str | None = Field(default=None, description="Why no entrypoint of this entry is smoke-loaded.")
+    entrypoints: dict[Identifier, SmokeOverride] = Field(default_factory=dict)
+
+    def for_entrypoint(self, name: str) -> SmokeOverride:
+        """The effective settings for one entrypoint: its override merged over the entry's defaults."""
+        override = self.entrypoints.get(name, SmokeOverride())
+        return SmokeOverride(
+            kwargs=override.kwargs if override.kwargs is not None else self.kwargs,
+            input=override.input if override.input is not None else self.input,
+            skip=override.skip if override.skip is not None else self.skip,
+        )
+
+
+class Entry(_Strict):
+    """One model (or a family of entrypoints) in the catalogue."""
+
+    id: Slug
+    title: NonEmpty
+    summary: Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
+    description: str = Field(default="", description="Markdown, written by the maintainers (trusted).")
+    repo: NonEmpty = Field(description="GitHub 'owner/name', a git URL, or './path' inside this project.")
+    subdir: str = Field(default="", description="Folder of hubconf.py inside the repo, if not its root.")
+    ref: str = Field(default="", description="The branch or tag users see, e.g. 'main' or 'v1.2'.")
+    commit: Annotated[str, StringConstraints(pattern=SHA_PATTERN)] | None = None
+    entrypoints: list[Identifier] | None = Field(default=None, description="Entrypoints to feature; default all.")
+    category: Slug
+    tags: list[Slug] = Field(default_factory=list)
+    license: NonEmpty = "unknown"
+    paper: list[Paper] = Field(default_factory=list)
+    results: list[Result] = Field(default_factory=list)
+    smoke: Smoke = Field(default_factory=Smoke)
+    accelerator: Literal["cpu", "cuda-optional", "cuda"] = "cuda-optional"
+    load_kwargs: dict[str, Any] = Field(default_factory=dict, description="Keyword arguments the snippet shows.")
+    example: str = Field(default="", description="Python usage code run after the load, in the notebook.")
+
+    @field_validator("paper", mode="before")
+    @classmethod
+    def _one_or_many_papers(cls, value: Any) -> Any:
+        return [value] if isinstance(value, dict) else value
+
+    @field_validator("repo")
+    @classmethod
+    def _repo_form(cls, value: str) -> str:
+        if is_local_repo(value):
+            if ".." in value.split("/"):
+                raise ValueError(f"a project path must stay inside the project, got {value!r}")
+            return value
+        if value.startswith(GIT_URL_PREFIXES) or re.match(GITHUB_REPO_PATTERN, value):
+            return value
+        raise ValueError(
+            f"expected GitHub 'owner/name', a git URL (https://, ssh://, file://, git@) "
+            f"or a path inside this project starting with './', got {value!r}"
+        )
+
+    @field_validator("subdir")
+    @classmethod
+    def _relative_subdir(cls, value: str) -> str:
+        if value.startswith("/") or ".." in value.split("/"):
+            raise ValueError(f"expected a relative folder inside the repo, got {value!r}")
+        return value.strip("/")
+
+    @model_validator(mode="after")
+    def _remote_repos_are_pinned(self) -> Entry:
+        if not is_local_repo(self.repo) and self.commit is None and self.smoke.skip is None:
+            raise ValueError(
+                "'commit' is required for a remote repo: add the full 40-character SHA the entry is pinned to "
+                "(git ls-remote <repo> <ref>), or set smoke.skip to say why it is awaiting a pin"
+            )
+        return self
+
+    @property
+    def is_local(self) -> bool:
+        """True when the hub lives inside this project (e.g. the shipped examples)."""
+        return is_local_repo(self.repo)
+
+    @property
+    def github(self) -> str | None:
+        """'owner/name' when the repo is on GitHub, else None."""
+        if re.match(GITHUB_REPO_PATTERN, self.repo):
+            return self.repo
+        match = re.match(r"^(?:https://github\.com/|git@github\.com:)([^/]+/[^/]+?)(?:\.git)?/?$", self.repo)
+        return match.group(1) if match else None
+
+
+class Catalogue(_Strict):
+    """The whole catalogue file: declared categories and tags, then the models."""
+
+    categories: list[Category] = Field(min_length=1)
+    tags: list[Slug] = Field(default_factory=list)
+    models: list[Entry] = Field(default_factory=list)
+
+    def entry(self, entry_id: str) -> Entry:
+        """The entry with this id; KeyError naming the known ids otherwise."""
+        for entry in self.models:
+            if entry.id == entry_id:
+                return entry
+        raise KeyError(f"no entry {entry_id!r} in the catalogue; known: {', '.join(e.id for e in self.models)}")
+
+    def category(self, category_id: str) -> Category:
+        """The declared category with this id."""
+        return next(c for c in self.categories if c.id == category_id)
+
+
+def is_local_repo(repo: str) -> bool:
+    """A repo written as './path' names a folder inside this project."""
+    return repo == "." or repo.startswith("./")

@@ -1,0 +1,100 @@
+"""Where the project's files are, and the site settings the generator shares with MkDocs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import InvalidInputError, Problem
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, skipping the `!!python/name:` tags some Markdown extensions use."""
+
+
+def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
+    return None
+
+
+_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
+_TolerantLoader.add_multi_constructor("!", _ignore_tag)
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    """Paths and site settings for one build.
+
+    Attributes:
+        root: The project folder (holds mkdocs.yml).
+        catalogue: catalogue.yaml; `lock` sits beside it.
+        site_url: The published site's address, from mkdocs.yml (ends with '/').
+        github_repo: 'owner/name' of this project on GitHub, from mkdocs.yml's repo_url.
+        notebooks_branch: The branch the site (and so its notebooks) is published on.
+    """
+
+    root: Path
+    catalogue: Path
+    lock: Path
+    mkdocs_yml: Path
+    docs_dir: Path
+    generated_dir: Path
+    site_dir: Path
+    site_url: str
+    github_repo: str
+    notebooks_branch: str = "gh-pages"
+
+    @property
+    def repo_url(self) -> str:
+        """This project's GitHub page."""
+        return f"https://github.com/{self.github_repo}"
+
+
+def load_config(root: Path, catalogue: Path | None = None, site_dir: Path | None = None) -> ProjectConfig:
+    """Read mkdocs.yml in `root`; `catalogue` and `site_dir` override the defaults (for tests and CI)."""
+    mkdocs_yml = root / "mkdocs.yml"
+    settings = _read_mkdocs_yml(mkdocs_yml)
+    catalogue = catalogue or root / "catalogue" / "catalogue.yaml"
+    docs_dir = root / str(settings.get("docs_dir", "docs"))
+    pinhub_extra = (settings.get("extra") or {}).get("pinhub") or {}
+    return ProjectConfig(
+        root=root,
+        catalogue=catalogue,
+        lock=catalogue.with_suffix(".lock"),
+        mkdocs_yml=mkdocs_yml,
+        docs_dir=docs_dir,
+        generated_dir=docs_dir / "models",
+        site_dir=site_dir or root / str(settings.get("site_dir", "site")),
+        site_url=_site_url(mkdocs_yml, settings),
+        github_repo=_github_repo(mkdocs_yml, settings),
+        notebooks_branch=str(pinhub_extra.get("notebooks_branch", "gh-pages")),
+    )
+
+
+def _read_mkdocs_yml(path: Path) -> dict[str, Any]:
+    try:
+        settings = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+    except FileNotFoundError:
+        raise InvalidInputError([Problem(str(path), None, "", "file not found; is this the project folder?")]) from None
+    except yaml.YAMLError as error:
+        line = getattr(getattr(error, "problem_mark", None), "line", None)
+        raise InvalidInputError([Problem(str(path), line + 1 if line is not None else None, "", str(error))]) from None
+    return settings if isinstance(settings, dict) else {}
+
+
+def _site_url(path: Path, settings: dict[str, Any]) -> str:
+    url = str(settings.get("site_url") or "")
+    if not url.startswith(("https://", "http://")):
+        raise InvalidInputError([Problem(str(path), None, "site_url", "set the published site's https:// address")])
+    return url if url.endswith("/") else url + "/"
+
+
+def _github_repo(path: Path, settings: dict[str, Any]) -> str:
+    match = re.match(r"^https://github\.com/([^/]+/[^/]+?)/?$", str(settings.get("repo_url") or ""))
+    if not match:
+        message = "set repo_url to the project's GitHub page, e.g. https://github.com/owner/name"
+        raise InvalidInputError([Problem(str(path), None, "repo_url", message)])
+    return match.group(1)

@@ -1,0 +1,5 @@
+"""Stage 2, fetch: a checkout of each entry's repo at exactly its pinned commit."""
+
+from generator.fetch.checkout import Checkout, FetchError, build_cache_dir, fetch_entry
+
+__all__ = ["Checkout", "FetchError", "build_cache_dir", "fetch_entry"]

@@ -1,0 +1,82 @@
+"""Read hubconf.py without running it: dependencies, entrypoint names, literal docstrings (ast only)."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+
+@dataclass
+class StaticEntrypoint:
+    """An entrypoint as the source text shows it."""
+
+    name: str
+    kind: Literal["function", "class", "imported"]
+    signature: str = ""
+    docstring: str = ""
+
+
+@dataclass
+class StaticHubconf:
+    """What hubconf.py declares, read with ast; `imports` are the top-level modules it imports."""
+
+    dependencies: list[str] = field(default_factory=list)
+    entrypoints: list[StaticEntrypoint] = field(default_factory=list)
+    imports: list[str] = field(default_factory=list)
+    error: str = ""
+
+
+def read_hubconf(path: Path) -> StaticHubconf:
+    """Parse `path`; a syntax error is reported in `.error`, never raised."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except (OSError, SyntaxError, ValueError) as error:
+        return StaticHubconf(error=f"{type(error).__name__}: {error}")
+    found = StaticHubconf()
+    for node in tree.body:
+        _read_statement(node, found)
+    found.entrypoints.sort(key=lambda e: e.name)  # dir() order, as torch.hub.list gives
+    return found
+
+
+def _read_statement(node: ast.stmt, found: StaticHubconf) -> None:
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        if not node.name.startswith("_"):
+            found.entrypoints.append(_from_definition(node))
+    elif isinstance(node, ast.Assign) and _assigns(node, "dependencies"):
+        found.dependencies = _literal_strings(node.value)
+    elif isinstance(node, ast.Import):
+        found.imports += [alias.name.split(".")[0] for alias in node.names]
+    elif isinstance(node, ast.ImportFrom):
+        if node.module and node.level == 0:
+            found.imports.append(node.module.split(".")[0])
+        found.entrypoints += [
+            StaticEntrypoint(name=alias.asname or alias.name, kind="imported")
+            for alias in node.names
+            if not (alias.asname or alias.name).startswith("_") and alias.name != "*"
+        ]
+
+
+def _from_definition(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> StaticEntrypoint:
+    if isinstance(node, ast.ClassDef):
+        return StaticEntrypoint(node.name, "class", docstring=ast.get_docstring(node) or "")
+    return StaticEntrypoint(
+        node.name,
+        "function",
+        signature=f"({ast.unparse(node.args)})",
+        docstring=ast.get_docstring(node) or "",
+    )
+
+
+def _assigns(node: ast.Assign, name: str) -> bool:
+    return any(isinstance(target, ast.Name) and target.id == name for target in node.targets)
+
+
+def _literal_strings(value: ast.expr) -> list[str]:
+    try:
+        literal = ast.literal_eval(value)
+    except ValueError:
+        return []
+    return [str(item) for item in literal] if isinstance(literal, list | tuple) else []

@@ -1,0 +1,58 @@
+"""One Colab notebook per model: install, pinned load, a usage cell. Made with nbformat."""
+
+from __future__ import annotations
+
+import nbformat
+from nbformat.notebooknode import NotebookNode
+
+from generator.render.view import ModelView
+
+GPU_NOTE = "This model needs a GPU: in Colab choose *Runtime → Change runtime type → GPU* before running the cells."
+
+
+def model_notebook(view: ModelView) -> NotebookNode:
+    """The notebook a reader opens in Colab: the same pinned code the page shows."""
+    entry = view.entry
+    cells = [nbformat.v4.new_markdown_cell(_introduction(view))]
+    if entry.accelerator == "cuda":
+        cells.append(nbformat.v4.new_markdown_cell(f"**{GPU_NOTE}**"))
+    cells.append(nbformat.v4.new_code_cell(f"%pip install --quiet {view.pip_line.removeprefix('pip install ')}"))
+    cells.append(nbformat.v4.new_code_cell(view.notebook_load_code.strip()))
+    usage = entry.example.strip() or _default_usage(view)
+    if usage:
+        cells.append(nbformat.v4.new_code_cell(usage))
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    notebook.metadata.update(
+        {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"},
+            "colab": {"provenance": [], "name": f"{entry.id}.ipynb"},
+            "accelerator": "GPU" if entry.accelerator == "cuda" else "None",
+        }
+    )
+    return notebook
+
+
+def _introduction(view: ModelView) -> str:
+    entry = view.entry
+    commit = f"`{view.commit[:12]}`" if view.commit else "no commit yet"
+    return f"# {entry.title}\n\n{entry.summary}\n\nPinned to {commit} of `{entry.repo}`."
+
+
+def _default_usage(view: ModelView) -> str:
+    """A forward pass on random data of the catalogue's example input shape."""
+    example = view.entry.smoke.input
+    if example is None:
+        return "print(model)"
+    shape = ", ".join(str(n) for n in example.shape)
+    if example.dtype == "int64":
+        make = f"torch.randint(0, {example.high}, ({shape},))"
+    else:
+        make = f"torch.randn({shape}, dtype=torch.{example.dtype})"
+    return (
+        "import torch\n\n"
+        f"example = {make}\n"
+        "with torch.inference_mode():\n"
+        "    output = model.eval()(example)\n"
+        "print(type(output).__name__, getattr(output, 'shape', ''))"
+    )

@@ -1,0 +1,140 @@
+"""The code a reader copies: load snippets for pinhub and torch.hub, the pip line, notebook cells.
+
+Every value that reaches a snippet is either validated by the catalogue (ids, identifiers, SHAs,
+maintainer-written kwargs) or checked here (dependency names from third-party hubconf.py files).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from generator.catalogue.model import Entry
+
+# PEP 508 name, optional extras and version specifiers; anything else is not put in a command line.
+REQUIREMENT = re.compile(
+    r"^[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9._,-]+\])?\s*([<>=!~]=?\s*[A-Za-z0-9.*+!-]+\s*,?\s*)*$"
+)
+# Import names whose distribution on PyPI has another name.
+DISTRIBUTIONS = {
+    "cv2": "opencv-python",
+    "PIL": "pillow",
+    "sklearn": "scikit-learn",
+    "yaml": "pyyaml",
+    "skimage": "scikit-image",
+    "bs4": "beautifulsoup4",
+    "Bio": "biopython",
+    "attr": "attrs",
+    "dateutil": "python-dateutil",
+    "google.protobuf": "protobuf",
+    "tensorboardX": "tensorboardX",
+    "fairseq": "fairseq",
+    "omegaconf": "omegaconf",
+}
+PROVIDED = {"torch", "pinhub"}  # installed by the install line itself
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a reader loads a hub from: GitHub 'owner/name' at a commit, maybe in a sub-folder."""
+
+    github: str | None
+    git_url: str
+    commit: str | None
+    subdir: str = ""
+
+
+def pinhub_snippet(source: Source, entrypoint: str, kwargs: dict[str, Any], variable: str = "model") -> str:
+    """`pinhub.load(...)` pinned to the exact commit, assigned to `variable`."""
+    args = [_repo_argument(source), py(entrypoint)]
+    if source.commit:
+        args.append(f"commit={py(source.commit)}")
+    if source.subdir:
+        args.append(f"subdir={py(source.subdir)}")
+    if not source.github:
+        args.append('source="git"')
+    args += [f"{key}={py(value)}" for key, value in kwargs.items()]
+    return f"import pinhub\n\n{variable} = {_call('pinhub.load', args)}\n"
+
+
+def torch_hub_snippet(source: Source, entrypoint: str, kwargs: dict[str, Any]) -> str:
+    """The torch.hub equivalent, or a clone-then-load-locally recipe where torch.hub cannot fetch it."""
+    extra = [f"{key}={py(value)}" for key, value in kwargs.items()]
+    if source.github and not source.subdir:
+        spec = f"{source.github}:{source.commit}" if source.commit else source.github
+        # torch.hub asks the GitHub API whether a ref is a branch or tag and refuses bare commits.
+        args = [py(spec), py(entrypoint), *extra, "skip_validation=True", "trust_repo=True"]
+        return f"import torch\n\nmodel = {_call('torch.hub.load', args)}\n"
+    folder = source.git_url.rstrip("/").removesuffix(".git").rsplit("/", 1)[-1]
+    hub_dir = f"{folder}/{source.subdir}" if source.subdir else folder
+    checkout = f"!git -C {folder} checkout --quiet {source.commit}\n" if source.commit else ""
+    args = [py(hub_dir), py(entrypoint), 'source="local"', *extra]
+    return (
+        f"!git clone --quiet {source.git_url} {folder}\n{checkout}\n"
+        f"import torch\n\nmodel = {_call('torch.hub.load', args)}\n"
+    )
+
+
+def _repo_argument(source: Source) -> str:
+    return py(source.github or source.git_url)
+
+
+def py(value: Any) -> str:
+    """A Python literal for `value`, with double-quoted strings as code formatters write them."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{py(k)}: {py(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(py(v) for v in value) + "]"
+    return repr(value)
+
+
+def _call(function: str, args: list[str]) -> str:
+    one_line = f"{function}({', '.join(args)})"
+    if len(one_line) <= 88:
+        return one_line
+    inner = "".join(f"    {arg},\n" for arg in args)
+    return f"{function}(\n{inner})"
+
+
+def requirements(dependencies: list[str]) -> tuple[list[str], list[str]]:
+    """(pip requirement strings, rejected entries): import names mapped to distributions, torch dropped."""
+    accepted: list[str] = []
+    rejected: list[str] = []
+    for dependency in dependencies:
+        text = dependency.strip()
+        if not REQUIREMENT.match(text):
+            rejected.append(text)
+            continue
+        name = re.split(r"[\[<>=!~ ]", text, maxsplit=1)[0]
+        if name in PROVIDED:
+            continue
+        accepted.append(DISTRIBUTIONS.get(name, name) + text[len(name) :])
+    return sorted(set(accepted), key=accepted.index), rejected
+
+
+def pip_install_line(site_url: str, dependencies: list[str]) -> str:
+    """One `pip install` line for pinhub (from the site's package index) and the model's dependencies."""
+    wanted, _ = requirements(dependencies)
+    quoted = [f'"{r}"' if re.search(r"[<>=!~\[]", r) else r for r in wanted]
+    return " ".join(["pip install --extra-index-url", f"{site_url}simple/", "pinhub", *quoted])
+
+
+def fenced(code: str, language: str = "python") -> str:
+    """A Markdown code fence that the code cannot close early, whatever backticks it contains."""
+    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{language}\n{code.rstrip()}\n{fence}"
+
+
+def source_for(entry: Entry, commit: str | None, subdir: str, project_github: str) -> Source:
+    """How a reader of the published site reaches the hub of `entry` (local hubs: via this project's repo)."""
+    if entry.is_local:
+        subdir = subdir or "/".join(p for p in (entry.repo.removeprefix("./"), entry.subdir) if p and p != ".")
+        return Source(project_github, f"https://github.com/{project_github}.git", commit, subdir)
+    github = entry.github
+    git_url = f"https://github.com/{github}.git" if github else entry.repo
+    return Source(github, git_url, commit, subdir)

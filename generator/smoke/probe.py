@@ -1,0 +1,95 @@
+"""Smoke probe: load one entrypoint through pinhub on one device, and describe what came back.
+
+Runs inside the sandbox (see generator/sandbox/child.py) as `run(HUB_DIR, NAME, SETTINGS_JSON)`, where
+SETTINGS_JSON holds `device`, `kwargs` and an optional `input` ({shape, dtype, high}).
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import resource
+import time
+from typing import Any
+
+
+def _peak_memory_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _signature(obj: Any) -> str:
+    try:
+        return str(inspect.signature(obj))
+    except (TypeError, ValueError):
+        return ""
+
+
+def _explore(model: Any) -> dict[str, Any]:
+    """What `dir(model)` and `help(model.forward)` show a user, minus nn.Module's own machinery."""
+    import torch
+
+    inherited = set(dir(torch.nn.Module))
+    methods = sorted(
+        name
+        for name in dir(type(model))
+        if not name.startswith("_") and name not in inherited and callable(getattr(type(model), name, None))
+    )
+    forward = getattr(model, "forward", None)
+    return {
+        "forward_signature": _signature(forward),
+        "forward_doc": inspect.getdoc(forward) or "",
+        "methods": methods,
+    }
+
+
+def _example_input(spec: dict[str, Any], device: str) -> Any:
+    import torch
+
+    generator = torch.Generator().manual_seed(0)
+    if spec.get("dtype") == "int64":
+        return torch.randint(0, int(spec.get("high", 2)), spec["shape"], generator=generator).to(device)
+    tensor = torch.randn(spec["shape"], generator=generator)
+    return tensor.to(device=device, dtype=getattr(torch, spec.get("dtype", "float32")))
+
+
+def _forward(model: Any, spec: dict[str, Any], device: str) -> dict[str, Any]:
+    import torch
+
+    example = _example_input(spec, device)
+    started = time.perf_counter()
+    with torch.inference_mode():
+        output = model(example)
+    if device == "cuda":
+        torch.cuda.synchronize()
+    seconds = round(time.perf_counter() - started, 4)
+    first = output[0] if isinstance(output, tuple | list) and output else output
+    shape = list(first.shape) if hasattr(first, "shape") else None
+    return {
+        "input_shape": list(example.shape),
+        "output_shape": shape,
+        "output_dtype": str(getattr(first, "dtype", "")).removeprefix("torch."),
+        "forward_seconds": seconds,
+    }
+
+
+def run(hub_dir: str, name: str, settings_json: str) -> dict[str, Any]:
+    """Load `name` from the hub in `hub_dir` on the requested device and report what happened."""
+    settings = json.loads(settings_json)
+    device = settings["device"]
+    import torch
+
+    import pinhub
+
+    started = time.perf_counter()
+    loaded = pinhub.load(hub_dir, name, source="local", trust_repo=True, verbose=False, **settings["kwargs"])
+    result: dict[str, Any] = {"ok": True, "seconds": round(time.perf_counter() - started, 4)}
+    result["returned"] = f"{type(loaded).__module__}.{type(loaded).__qualname__}"
+    result["is_module"] = isinstance(loaded, torch.nn.Module)
+    if isinstance(loaded, torch.nn.Module):
+        loaded = loaded.to(device).eval()
+        result["parameters"] = sum(p.numel() for p in loaded.parameters())
+        result["model"] = _explore(loaded)
+        if settings.get("input"):
+            result.update(_forward(loaded, settings["input"], device))
+    result["peak_memory_mb"] = _peak_memory_mb()
+    return result
