@@ -6,14 +6,13 @@ user's real caches (torch hub, PinHub build cache) and never depend on each othe
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 
 @pytest.fixture(autouse=True)
-def isolated_caches(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def isolated_caches(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point TORCH_HOME, XDG_CACHE_HOME and PinHub's caches at a fresh temporary directory."""
     root = tmp_path_factory.mktemp("caches")
     monkeypatch.setenv("TORCH_HOME", str(root / "torch"))
@@ -21,4 +20,4 @@ def isolated_caches(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     monkeypatch.setenv("PINHUB_BUILD_CACHE", str(root / "build-cache"))
     monkeypatch.delenv("PINHUB_OFFLINE", raising=False)
     monkeypatch.delenv("PINHUB_GITHUB_URL", raising=False)
-    yield root
+    return root

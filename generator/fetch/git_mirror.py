@@ -28,9 +28,7 @@ def checkout(url: str, commit: str, cache_dir: Path, timeout: float) -> Path:
     _fetch_commit(mirror, commit, timeout)
     staging = target.with_name(f".{target.name}.{uuid.uuid4().hex}.incomplete")
     try:
-        repo = git.Repo.clone_from(str(mirror), staging, shared=True, no_checkout=True, env=GIT_ENV)
-        repo.git.checkout("--detach", commit)
-        _verify(repo, commit)
+        _materialise(mirror, commit, staging)
         shutil.rmtree(target, ignore_errors=True)  # an interrupted earlier checkout
         os.replace(staging, target)
     except git.GitCommandError as error:
@@ -38,6 +36,16 @@ def checkout(url: str, commit: str, cache_dir: Path, timeout: float) -> Path:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def _materialise(mirror: Path, commit: str, staging: Path) -> None:
+    """A work tree of `commit` that borrows the mirror's objects (nothing is copied but the files)."""
+    repo = git.Repo.init(staging)
+    (staging / ".git" / "objects" / "info" / "alternates").write_text(f"{mirror / 'objects'}\n")
+    if (mirror / "shallow").exists():
+        shutil.copy(mirror / "shallow", staging / ".git" / "shallow")
+    repo.git.checkout("--detach", "--quiet", commit)
+    _verify(repo, commit)
 
 
 def _is_complete(target: Path, commit: str) -> bool:
@@ -84,6 +92,7 @@ def _fetch_commit(mirror: Path, commit: str, timeout: float) -> None:
             raise GitCommandFailedError(_last_line(error) or _last_line(shallow_error)) from None
     if not _has_commit(repo, commit):
         raise GitCommandFailedError(f"commit {commit} is not in the repository (was it force-pushed away?)")
+    repo.git.update_ref(f"refs/pinned/{commit}", commit)  # keeps it safe from gc and findable
 
 
 def _has_commit(repo: git.Repo, commit: str) -> bool:

@@ -60,7 +60,9 @@ def test_the_shipped_catalogue_is_valid() -> None:
 def test_each_problem_names_file_line_and_field(tmp_path: Path) -> None:
     text = VALID.replace("commit: 0123456789abcdef0123456789abcdef01234567", "commit: main")
     path = write(tmp_path, text)
-    assert problems(path) == [f"{path}:12: models[0].commit: expected a 40-character hex commit (git rev-parse <ref>), got 'main'"]
+    assert problems(path) == [
+        f"{path}:12: models[0].commit: expected a 40-character hex commit (git rev-parse <ref>), got 'main'"
+    ]
 
 
 def test_all_problems_are_reported_together(tmp_path: Path) -> None:

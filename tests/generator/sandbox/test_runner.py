@@ -40,7 +40,8 @@ def test_children_of_the_probe_are_killed_too(tmp_path: Path) -> None:
         f"""
         import subprocess, sys, time
         def run():
-            subprocess.Popen([sys.executable, "-c", "import time, pathlib; time.sleep(3); pathlib.Path({str(marker)!r}).touch()"])
+            code = "import time, pathlib; time.sleep(3); pathlib.Path({str(marker)!r}).touch()"
+            subprocess.Popen([sys.executable, "-c", code])
             time.sleep(60)
         """,
     )

@@ -1,0 +1,38 @@
+"""Reading hubconf.py without running it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.introspect.static import read_hubconf
+from tests.generator.hubrepos import GOOD_HUBCONF
+
+
+def test_dependencies_entrypoints_and_docstrings_come_from_the_source(tmp_path: Path) -> None:
+    (tmp_path / "hubconf.py").write_text(GOOD_HUBCONF + "\nfrom models.big import resnet as resnet50, _private\n")
+    found = read_hubconf(tmp_path / "hubconf.py")
+    assert found.dependencies == ["torch"]
+    assert [(e.name, e.kind) for e in found.entrypoints] == [
+        ("resnet50", "imported"),
+        ("tiny", "function"),
+        ("tokenizer", "function"),
+    ]
+    tiny = found.entrypoints[1]
+    assert tiny.signature == "(pretrained: bool=False, width: int=4)"
+    assert tiny.docstring.startswith("A tiny classifier.")
+    assert "models" in found.imports and "torch" in found.imports
+
+
+def test_nothing_is_executed(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    (tmp_path / "hubconf.py").write_text(f"open({str(marker)!r}, 'w').close()\ndependencies = ['numpy>=1.24']\n")
+    found = read_hubconf(tmp_path / "hubconf.py")
+    assert found.dependencies == ["numpy>=1.24"]
+    assert not marker.exists()
+
+
+def test_a_syntax_error_is_reported_not_raised(tmp_path: Path) -> None:
+    (tmp_path / "hubconf.py").write_text("def broken(:\n")
+    found = read_hubconf(tmp_path / "hubconf.py")
+    assert found.error.startswith("SyntaxError:")
+    assert found.entrypoints == []
