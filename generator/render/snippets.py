@@ -13,28 +13,6 @@ from typing import Any
 
 from generator.catalogue.model import Entry
 
-# PEP 508 name, optional extras and version specifiers; anything else is not put in a command line.
-REQUIREMENT = re.compile(
-    r"^[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9._,-]+\])?\s*([<>=!~]=?\s*[A-Za-z0-9.*+!-]+\s*,?\s*)*$"
-)
-# Import names whose distribution on PyPI has another name.
-DISTRIBUTIONS = {
-    "cv2": "opencv-python",
-    "PIL": "pillow",
-    "sklearn": "scikit-learn",
-    "yaml": "pyyaml",
-    "skimage": "scikit-image",
-    "bs4": "beautifulsoup4",
-    "Bio": "biopython",
-    "attr": "attrs",
-    "dateutil": "python-dateutil",
-    "google.protobuf": "protobuf",
-    "tensorboardX": "tensorboardX",
-    "fairseq": "fairseq",
-    "omegaconf": "omegaconf",
-}
-PROVIDED = {"torch", "pinhub"}  # installed by the install line itself
-
 
 @dataclass(frozen=True)
 class Source:
@@ -98,29 +76,6 @@ def _call(function: str, args: list[str]) -> str:
         return one_line
     inner = "".join(f"    {arg},\n" for arg in args)
     return f"{function}(\n{inner})"
-
-
-def requirements(dependencies: list[str]) -> tuple[list[str], list[str]]:
-    """(pip requirement strings, rejected entries): import names mapped to distributions, torch dropped."""
-    accepted: list[str] = []
-    rejected: list[str] = []
-    for dependency in dependencies:
-        text = dependency.strip()
-        if not REQUIREMENT.match(text):
-            rejected.append(text)
-            continue
-        name = re.split(r"[\[<>=!~ ]", text, maxsplit=1)[0]
-        if name in PROVIDED:
-            continue
-        accepted.append(DISTRIBUTIONS.get(name, name) + text[len(name) :])
-    return sorted(set(accepted), key=accepted.index), rejected
-
-
-def pip_install_line(site_url: str, dependencies: list[str]) -> str:
-    """One `pip install` line for pinhub (from the site's package index) and the model's dependencies."""
-    wanted, _ = requirements(dependencies)
-    quoted = [f'"{r}"' if re.search(r"[<>=!~\[]", r) else r for r in wanted]
-    return " ".join(["pip install --extra-index-url", f"{site_url}simple/", "pinhub", *quoted])
 
 
 def fenced(code: str, language: str = "python") -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from generator.catalogue.model import Catalogue, Entry, Paper
 from generator.config import ProjectConfig
 from generator.records import EntryLock, EntrypointLock, SmokeResult
-from generator.render import links, snippets
+from generator.render import links, requirements, snippets
 
 DEVICE_LABELS = {"cpu": "CPU", "cuda": "GPU"}
 
@@ -78,7 +78,7 @@ def model_view(entry: Entry, record: EntryLock | None, catalogue: Catalogue, con
         source_url=links.hubconf_url(source),
         colab_url=links.colab_url(config.github_repo, config.notebooks_branch, notebook_path),
         notebook_path=notebook_path,
-        pip_line=snippets.pip_install_line(config.site_url, record.dependencies if record else []),
+        pip_line=requirements.pip_install_line(config.site_url, record.dependencies if record else []),
         pinhub_code=snippets.pinhub_snippet(source, first, entry.load_kwargs),
         torch_hub_code=snippets.torch_hub_snippet(source, first, entry.load_kwargs),
         torch_hub_note=_torch_hub_note(source),
