@@ -52,6 +52,8 @@ def test_is_a_plain_callable_not_a_module(transform: Any) -> None:
         pytest.param(lambda p: torch.from_numpy(p), 5, id="tensor-float64"),
         pytest.param(lambda p: torch.from_numpy(p).float()[:, None], 5, id="tensor-N-1-8-8"),
         pytest.param(lambda p: torch.from_numpy(p).long(), 5, id="tensor-int64"),
+        pytest.param(lambda p: np.flip(p, axis=0)[::-1], 5, id="numpy-negative-strides"),
+        pytest.param(lambda p: p.astype(np.float32), 5, id="numpy-float32"),
     ],
 )
 def test_sklearn_scale_inputs_round_trip(transform: Any, pixels: np.ndarray, convert: Any, n: int) -> None:

@@ -70,60 +70,53 @@ def test_untrained_models_read_no_file(repo: Path, entrypoint: str, weights: str
         hub_load(tmp_path, entrypoint)
 
 
-DIRECT_IMPORT = """
-import json, sys, time
-sys.path.insert(0, sys.argv[1] if len(sys.argv) > 1 else ".")
-started = time.perf_counter()
+def direct_import(repo: Path, body: str, cwd: Path) -> Any:
+    """Run ``body`` after a plain ``import hubconf`` from ``repo`` in a fresh interpreter; return its report.
+
+    NumPy and scikit-learn are made unimportable first: the hubs declare ``dependencies = ["torch"]``.
+    """
+    script = f"""
+import json, sys
+sys.modules["numpy"] = sys.modules["sklearn"] = None
+sys.path.insert(0, {str(repo)!r})
 import hubconf
-import_seconds = time.perf_counter() - started
 import torch
-report = {"import_seconds": import_seconds, "sklearn_imported": "sklearn" in sys.modules}
-"""
-
-
-def test_digits_entrypoints_work_by_direct_import_in_a_fresh_process() -> None:
-    report = run_python(
-        DIRECT_IMPORT
-        + """
-model = hubconf.digits_classifier()
-transform = hubconf.digits_transform()
-batch = transform([[[0] * 8] * 8, [[16] * 8] * 8])
-report.update(logits=list(model(batch).shape), predicted=list(model.predict(batch).shape),
-              batch=list(batch.shape), dtype=str(batch.dtype), sklearn_after=("sklearn" in sys.modules))
+report = {{}}
+{body}
 print(json.dumps(report))
-""",
-        cwd=DIGITS,
-    )
+"""
+    return run_python(script, cwd=cwd)
+
+
+def test_digits_entrypoints_work_by_direct_import_in_a_fresh_process(tmp_path: Path) -> None:
+    body = """
+model = hubconf.digits_classifier()
+batch = hubconf.digits_transform()([[[0] * 8] * 8, [[16] * 8] * 8])
+report.update(batch=list(batch.shape), dtype=str(batch.dtype), logits=list(model(batch).shape),
+              predicted=model.predict(batch).tolist())
+"""
+    report = direct_import(DIGITS, body, cwd=tmp_path)
     assert report["batch"] == [2, 1, 8, 8]
     assert report["dtype"] == "torch.float32"
     assert report["logits"] == [2, 10]
-    assert report["predicted"] == [2]
-    assert not report["sklearn_imported"]
-    assert not report["sklearn_after"]
-    assert report["import_seconds"] < 10
+    assert len(report["predicted"]) == 2
 
 
-def test_vae_entrypoint_works_by_direct_import_in_a_fresh_process() -> None:
-    report = run_python(
-        DIRECT_IMPORT
-        + """
+def test_vae_entrypoint_works_by_direct_import_in_a_fresh_process(tmp_path: Path) -> None:
+    body = """
 model = hubconf.digits_vae()
-images = model(torch.randn(3, model.latent_dim))
+images = model(torch.randn(3, model.latent_dim)).detach()
 report.update(images=list(images.shape), low=float(images.min()), high=float(images.max()),
               sample=list(model.sample(2, digit=4).shape))
-print(json.dumps(report))
-""",
-        cwd=DIGITS_VAE,
-    )
+"""
+    report = direct_import(DIGITS_VAE, body, cwd=tmp_path)
     assert report["images"] == [3, 1, 8, 8]
     assert report["sample"] == [2, 1, 8, 8]
     assert report["low"] >= 0.0
     assert report["high"] <= 1.0
-    assert not report["sklearn_imported"]
-    assert report["import_seconds"] < 10
 
 
-def test_torch_hub_cannot_load_both_examples_in_one_process() -> None:
+def test_torch_hub_cannot_load_both_examples_in_one_process(tmp_path: Path) -> None:
     """Both helper modules are named models on purpose; this pins the clash the examples demonstrate."""
     outcome: dict[str, Any] = run_python(
         f"""
@@ -135,6 +128,6 @@ try:
 except Exception as error:
     print(json.dumps({{"error": type(error).__name__, "message": str(error)}}))
 """,
-        cwd=DIGITS.parent,
+        cwd=tmp_path,
     )
     assert outcome == {"error": "AttributeError", "message": "module 'models' has no attribute 'ConditionalVAE'"}
