@@ -1,0 +1,248 @@
+"""From a request to a folder holding hubconf.py at an exact commit: resolve the ref, then use or fill the cache.
+
+A full commit SHA needs nothing but the cache. A branch or tag is resolved through the repository's
+own ref advertisement; when that is impossible (``PINHUB_OFFLINE``, no network) the commit it last
+resolved to is used, if cached. An abbreviated SHA is matched against the cache, else its archive is
+downloaded and the full commit read from it.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from pinhub._archive import Extracted, archive_commit, extract
+from pinhub._cache import Entry, cached_commits, fill, is_complete, record_ref, recorded_ref
+from pinhub._dirs import dir_was_set, get_dir
+from pinhub._http import log, offline_mode
+from pinhub._refs import RemoteRefs
+from pinhub._sources import RepoSource, source_for
+from pinhub._spec import RepoSpec, parse_spec
+from pinhub.errors import (
+    ArchiveError,
+    DownloadError,
+    HubconfError,
+    NetworkUnreachableError,
+    OfflineCacheMissError,
+    RefNotFoundError,
+    RepoSpecError,
+)
+from pinhub.hubconf import HUBCONF
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What a request resolved to: enough to verify or reproduce a load.
+
+    Attributes:
+        source: ``"github"``, ``"git"`` or ``"local"``.
+        repo: ``owner/name``, the git URL, or the local directory.
+        ref: the branch, tag or SHA that was asked for (None: the default branch, or a bare commit).
+        commit: the exact 40-hex commit loaded (None for a local directory).
+        subdir: the sub-directory holding hubconf.py, if any.
+        path: the folder holding hubconf.py.
+    """
+
+    source: str
+    repo: str
+    ref: str | None
+    commit: str | None
+    subdir: str | None
+    path: Path
+
+    def __str__(self) -> str:
+        pin = f"@{self.commit}" if self.commit else ""
+        return f"{self.repo}{pin}" + (f" (subdir {self.subdir})" if self.subdir else "")
+
+
+def resolve(
+    repo_or_dir: str,
+    *,
+    source: str = "github",
+    commit: str | None = None,
+    subdir: str | None = None,
+    force_reload: bool = False,
+    verbose: bool = True,
+) -> Resolved:
+    """Resolve a repository to an exact commit and make sure it is in the cache; run none of its code.
+
+    Args:
+        repo_or_dir: ``owner/name[:ref]`` (github), a git URL with an optional ``#ref`` (git), or a
+            directory (local).
+        source: ``"github"``, ``"git"`` or ``"local"``.
+        commit: a commit SHA, full or abbreviated.
+        subdir: the sub-directory of the repository that holds hubconf.py.
+        force_reload: download again even if the commit is cached.
+        verbose: report cache hits on stderr.
+
+    Returns:
+        The repository, ref, exact commit and the folder holding hubconf.py.
+
+    Raises:
+        RepoSpecError: malformed arguments.
+        RefNotFoundError: no such branch, tag or commit.
+        OfflineCacheMissError: the commit is not cached and the network is off or unreachable.
+        HubconfError: the commit has no hubconf.py in ``subdir``.
+    """
+    return resolve_spec(parse_spec(repo_or_dir, source, commit, subdir), force_reload, verbose)
+
+
+def resolve_spec(spec: RepoSpec, force_reload: bool = False, verbose: bool = True) -> Resolved:
+    """:func:`resolve` for an already parsed request."""
+    if spec.source == "local":
+        if spec.commit is not None:
+            raise RepoSpecError("commit= needs source='github' or source='git'; a local directory has no pin")
+        return _finish(spec, Path(spec.location), None)
+    source = source_for(spec)
+    commit, fetched = (spec.full_commit, False) if spec.full_commit else _resolve_ref(source, spec)
+    entry = Entry(source.root, commit)
+    if not fetched and not force_reload and is_complete(entry):
+        if verbose:
+            log(f"Using cache found in {entry.path}")
+    elif not fetched:
+        _fetch(source, spec, entry, force_reload)
+    return _finish(spec, entry.path, commit)
+
+
+def _finish(spec: RepoSpec, repo_path: Path, commit: str | None) -> Resolved:
+    hub = repo_path / spec.subdir if spec.subdir else repo_path
+    if not (hub / HUBCONF).is_file():
+        raise HubconfError(f"{spec.describe(commit)} has no {HUBCONF} (looked in {hub})")
+    return Resolved(spec.source, spec.location, spec.ref, commit, spec.subdir, hub)
+
+
+def _resolve_ref(source: RepoSource, spec: RepoSpec) -> tuple[str, bool]:
+    """The commit a branch, tag or abbreviated SHA stands for, and whether resolving it fetched it."""
+    short = spec.abbreviated
+    if spec.commit is not None:
+        cached = cached_commits(source.root, spec.commit)
+        if len(cached) == 1:
+            return cached[0], False
+    if offline_mode():
+        return _from_cache(source, spec, "PINHUB_OFFLINE is set"), False
+    if spec.commit is None:
+        try:
+            found = _lookup_ref(source, spec)
+        except NetworkUnreachableError as error:
+            return _from_cache(source, spec, f"the network is unreachable ({error})"), False
+        if found is not None:
+            return found, False
+    try:
+        return _fetch_revision(source, spec, short or spec.ref or "HEAD"), True
+    except NetworkUnreachableError as error:
+        return _from_cache(source, spec, f"the network is unreachable ({error})"), False
+
+
+def _lookup_ref(source: RepoSource, spec: RepoSpec) -> str | None:
+    """Find a branch or tag among the remote's refs (or a short SHA in the cache); None: try an archive."""
+    try:
+        refs: RemoteRefs | None = source.list_refs()
+    except DownloadError as error:
+        if error.status not in (401, 403, 404):
+            raise
+        refs = None  # no ref advertisement here (an archive-only mirror): the archive will tell
+    found = refs.lookup(spec.ref) if refs is not None else None
+    if found is not None:
+        record_ref(source.root, spec.ref, found)
+        return found
+    if spec.abbreviated is None:
+        if refs is not None:
+            raise RefNotFoundError(f"{spec.location} has no branch or tag {spec.ref or 'HEAD'!r}")
+        return None
+    cached = cached_commits(source.root, spec.abbreviated)
+    return cached[0] if len(cached) == 1 else None
+
+
+def _from_cache(source: RepoSource, spec: RepoSpec, reason: str) -> str:
+    """Resolve without the network: a unique cached commit for a short SHA, or a ref's last commit."""
+    short = spec.abbreviated
+    if short is not None:
+        cached = cached_commits(source.root, short)
+        if len(cached) == 1:
+            return cached[0]
+    if spec.commit is None:
+        commit = recorded_ref(source.root, spec.ref)
+        if commit is not None and is_complete(Entry(source.root, commit)):
+            log(f"{reason}: using {spec.describe()} as last resolved, commit {commit}")
+            return commit
+    raise OfflineCacheMissError(
+        f"{spec.describe()} cannot be resolved because {reason}, and the cache ({source.root}) holds no "
+        f"commit for it. Fetch it with network access: {fetch_command(spec, None)}"
+    )
+
+
+def _fetch(source: RepoSource, spec: RepoSpec, entry: Entry, force: bool) -> None:
+    """Download a known commit into the cache (once across processes)."""
+    if offline_mode():
+        raise OfflineCacheMissError(_miss_message(spec, entry, "PINHUB_OFFLINE is set"))
+
+    def build(folder: Path) -> Extracted:
+        archive = entry.root / f"{entry.commit}.{os.getpid()}.{uuid.uuid4().hex}.archive.incomplete"
+        try:
+            source.fetch_archive(entry.commit, archive)
+            return _extract_checked(archive, folder, entry.commit)
+        finally:
+            archive.unlink(missing_ok=True)
+
+    try:
+        fill(entry, build, meta={"source": spec.source, "repo": spec.location}, force=force)
+    except NetworkUnreachableError as error:
+        raise OfflineCacheMissError(_miss_message(spec, entry, f"the network is unreachable ({error})")) from error
+
+
+def _fetch_revision(source: RepoSource, spec: RepoSpec, revision: str) -> str:
+    """Download a revision whose commit is unknown, read the commit from the archive, and cache it."""
+    source.root.mkdir(parents=True, exist_ok=True)
+    archive = source.root / f"download.{os.getpid()}.{uuid.uuid4().hex}.archive.incomplete"
+    try:
+        source.fetch_archive(revision, archive)
+        commit = archive_commit(archive)
+        if commit is None or (spec.abbreviated and not commit.startswith(spec.abbreviated)):
+            raise ArchiveError(f"the archive of {spec.describe()} holds commit {commit}, not {revision}")
+        meta = {"source": spec.source, "repo": spec.location}
+        fill(
+            Entry(source.root, commit), lambda folder: _extract_checked(archive, folder, commit), meta=meta, force=False
+        )
+    finally:
+        archive.unlink(missing_ok=True)
+    if spec.abbreviated is None:
+        record_ref(source.root, spec.ref, commit)
+    return commit
+
+
+def _extract_checked(archive: Path, folder: Path, commit: str) -> Extracted:
+    """Extract, refusing an archive that is not of the pinned commit."""
+    extracted = extract(archive, folder)
+    if extracted.commit != commit:
+        raise ArchiveError(
+            f"expected an archive of commit {commit}, got one of {extracted.commit or 'an unknown commit'}"
+        )
+    return extracted
+
+
+def _miss_message(spec: RepoSpec, entry: Entry, reason: str) -> str:
+    return (
+        f"{spec.location}@{entry.commit} is not in the cache ({entry.path}) and {reason}. "
+        f"Fetch it with network access: {fetch_command(spec, entry.commit)}"
+    )
+
+
+def fetch_command(spec: RepoSpec, commit: str | None) -> str:
+    """The shell command that puts a request into the cache."""
+    location = spec.location
+    if commit is None and spec.ref is not None:
+        location += f":{spec.ref}" if spec.source == "github" else f"#{spec.ref}"
+    words = ["python", "-m", "pinhub", "fetch", location]
+    if spec.source != "github":
+        words += ["--source", spec.source]
+    if commit or spec.commit:
+        words += ["--commit", commit or spec.commit or ""]
+    if spec.subdir:
+        words += ["--subdir", spec.subdir]
+    if dir_was_set():
+        words += ["--hub-dir", get_dir()]
+    prefix = "PINHUB_OFFLINE=0 " if offline_mode() else ""
+    return prefix + shlex.join(words)
