@@ -1,5 +1,9 @@
 """From a hub's `dependencies` to a pip install line: import names mapped to distribution names.
 
+torch.hub asks hubconf.py for *import* names (it checks them with `importlib.util.find_spec`), so a hub
+declares `cv2` or `yaml` where pip needs `opencv-python` or `pyyaml`. `DISTRIBUTIONS` holds the import
+names whose distribution on PyPI is named differently; modules of the standard library are dropped.
+
 Dependencies come from third-party hubconf.py files, so anything that is not a plain PEP 508
 requirement is left out of the command line rather than pasted into a page.
 """
@@ -7,32 +11,58 @@ requirement is left out of the command line rather than pasted into a page.
 from __future__ import annotations
 
 import re
+import sys
 
 # PEP 508 name, optional extras and version specifiers; anything else is not put in a command line.
 REQUIREMENT = re.compile(
     r"^[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9._,-]+\])?\s*([<>=!~]=?\s*[A-Za-z0-9.*+!-]+\s*,?\s*)*$"
 )
-# Import names whose distribution on PyPI has another name.
+# Import names whose distribution on PyPI has another name. The first group is what the hubs of the
+# catalogue declare or import (see tests/generator/render/test_requirements.py); the rest are common
+# in other hubs. Names that differ only in `_` versus `-` are listed too, so the page shows the name
+# the project publishes under.
 DISTRIBUTIONS = {
-    "cv2": "opencv-python",
-    "PIL": "pillow",
-    "sklearn": "scikit-learn",
-    "yaml": "pyyaml",
-    "skimage": "scikit-image",
-    "bs4": "beautifulsoup4",
-    "Bio": "biopython",
+    # Declared or imported by the catalogue's hubs.
+    "cv2": "opencv-python",  # MiDaS transforms, YOLOv5, YOLOP
+    "PIL": "pillow",  # NVIDIA's image processing helpers
+    "yaml": "pyyaml",  # YOLOv5
+    "skimage": "scikit-image",  # NVIDIA's SSD processing helpers
+    "hydra": "hydra-core",  # fairseq (the `hydra` distribution is an unrelated package)
+    "efficientnet_pytorch": "efficientnet-pytorch",  # HybridNets
+    "importlib_metadata": "importlib-metadata",  # PyTorch-Transformers
+    "huggingface_hub": "huggingface-hub",  # PyTorch-Transformers
+    "prefetch_generator": "prefetch-generator",  # YOLOP
+    "sklearn": "scikit-learn",  # the digits examples
+    # Common elsewhere.
     "attr": "attrs",
+    "Bio": "biopython",
+    "bs4": "beautifulsoup4",
+    "Crypto": "pycryptodome",
     "dateutil": "python-dateutil",
+    "dotenv": "python-dotenv",
+    "faiss": "faiss-cpu",
+    "fitz": "pymupdf",
+    "git": "GitPython",
     "google.protobuf": "protobuf",
+    "jwt": "PyJWT",
+    "magic": "python-magic",
+    "MeCab": "mecab-python3",
+    "OpenSSL": "pyOpenSSL",
+    "pytorch_lightning": "pytorch-lightning",
+    "serial": "pyserial",
     "tensorboardX": "tensorboardX",
-    "fairseq": "fairseq",
-    "omegaconf": "omegaconf",
+    "umap": "umap-learn",
+    "zmq": "pyzmq",
 }
 PROVIDED = {"torch", "pinhub"}  # installed by the install line itself
+STANDARD_LIBRARY = frozenset(sys.stdlib_module_names)  # e.g. `dataclasses`, still listed by older hubs
 
 
 def requirements(dependencies: list[str]) -> tuple[list[str], list[str]]:
-    """(pip requirement strings, rejected entries): import names mapped to distributions, torch dropped."""
+    """(pip requirement strings, rejected entries): import names mapped to distributions, torch dropped.
+
+    The standard library is dropped too: `pip install dataclasses` would fetch an obsolete backport.
+    """
     accepted: list[str] = []
     rejected: list[str] = []
     for dependency in dependencies:
@@ -41,10 +71,15 @@ def requirements(dependencies: list[str]) -> tuple[list[str], list[str]]:
             rejected.append(text)
             continue
         name = re.split(r"[\[<>=!~ ]", text, maxsplit=1)[0]
-        if name in PROVIDED:
+        if name in PROVIDED or name.split(".")[0] in STANDARD_LIBRARY:
             continue
-        accepted.append(DISTRIBUTIONS.get(name, name) + text[len(name) :])
+        accepted.append(distribution(name) + text[len(name) :])
     return sorted(set(accepted), key=accepted.index), rejected
+
+
+def distribution(import_name: str) -> str:
+    """The PyPI distribution that provides `import_name` (the name itself when they agree)."""
+    return DISTRIBUTIONS.get(import_name, import_name)
 
 
 def pip_install_line(site_url: str, dependencies: list[str]) -> str:
