@@ -25,6 +25,7 @@ from pinhub.errors import (
     ArchiveError,
     DownloadError,
     HubconfError,
+    NetworkError,
     NetworkUnreachableError,
     OfflineCacheMissError,
     RefNotFoundError,
@@ -116,24 +117,23 @@ def _finish(spec: RepoSpec, repo_path: Path, commit: str | None) -> Resolved:
 
 def _resolve_ref(source: RepoSource, spec: RepoSpec) -> tuple[str, bool]:
     """The commit a branch, tag or abbreviated SHA stands for, and whether resolving it fetched it."""
-    short = spec.abbreviated
     if spec.commit is not None:
         cached = cached_commits(source.root, spec.commit)
         if len(cached) == 1:
             return cached[0], False
     if offline_mode():
-        return _from_cache(source, spec, "PINHUB_OFFLINE is set"), False
-    if spec.commit is None:
-        try:
-            found = _lookup_ref(source, spec)
-        except NetworkUnreachableError as error:
-            return _from_cache(source, spec, f"the network is unreachable ({error})"), False
+        return _cache_only(source, spec, "PINHUB_OFFLINE is set", None), False
+    try:
+        found = _lookup_ref(source, spec) if spec.commit is None else None
         if found is not None:
             return found, False
-    try:
-        return _fetch_revision(source, spec, short or spec.ref or "HEAD"), True
-    except NetworkUnreachableError as error:
-        return _from_cache(source, spec, f"the network is unreachable ({error})"), False
+        return _fetch_revision(source, spec, spec.abbreviated or spec.ref or "HEAD"), True
+    except NetworkError as error:
+        if isinstance(error, DownloadError) and not error.retryable:
+            raise
+        unreachable = isinstance(error, NetworkUnreachableError)
+        reason = f"the network is unreachable ({error})" if unreachable else f"the remote failed ({error})"
+        return _cache_only(source, spec, reason, error), False
 
 
 def _lookup_ref(source: RepoSource, spec: RepoSpec) -> str | None:
@@ -156,22 +156,22 @@ def _lookup_ref(source: RepoSource, spec: RepoSpec) -> str | None:
     return cached[0] if len(cached) == 1 else None
 
 
-def _from_cache(source: RepoSource, spec: RepoSpec, reason: str) -> str:
-    """Resolve without the network: a unique cached commit for a short SHA, or a ref's last commit."""
+def _cache_only(source: RepoSource, spec: RepoSpec, reason: str, error: NetworkError | None) -> str:
+    """Resolve without the remote: a unique cached commit for a short SHA, or a ref's last commit."""
     short = spec.abbreviated
-    if short is not None:
-        cached = cached_commits(source.root, short)
-        if len(cached) == 1:
-            return cached[0]
-    if spec.commit is None:
-        commit = recorded_ref(source.root, spec.ref)
-        if commit is not None and is_complete(Entry(source.root, commit)):
-            log(f"{reason}: using {spec.describe()} as last resolved, commit {commit}")
-            return commit
+    cached = cached_commits(source.root, short) if short is not None else []
+    if len(cached) == 1:
+        return cached[0]
+    commit = recorded_ref(source.root, spec.ref) if spec.commit is None else None
+    if commit is not None and is_complete(Entry(source.root, commit)):
+        log(f"{reason}: using {spec.describe()} as last resolved, commit {commit}")
+        return commit
+    if error is not None and not isinstance(error, NetworkUnreachableError):
+        raise error
     raise OfflineCacheMissError(
         f"{spec.describe()} cannot be resolved because {reason}, and the cache ({source.root}) holds no "
         f"commit for it. Fetch it with network access: {fetch_command(spec, None)}"
-    )
+    ) from error
 
 
 def _fetch(source: RepoSource, spec: RepoSpec, entry: Entry, force: bool) -> None:

@@ -59,7 +59,10 @@ class Affine(torch.nn.Module):
         "models.py": models,
         "utils/__init__.py": "from utils import consts\n",
         "utils/consts.py": f"OFFSET = {offset * 10}\n",
-        "utils/naming.py": f"def name() -> str:\n    return 'hub-{offset}'\n",
+        "utils/naming.py": (
+            f"def name() -> str:\n    return 'hub-{offset}'\n\n\n"
+            "class Badge:\n    def text(self) -> str:\n        return name()\n"
+        ),
         "README.md": f"hub {offset}\n",
     }
 
