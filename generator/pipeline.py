@@ -1,41 +1,62 @@
-"""The build, in order: catalogue → (fetch → introspect → smoke) → lock → render → site.
+"""The build, in order: catalogue → (fetch → introspect → smoke) → lock → examples → render → site.
 
 This is the one module that knows the stages and their order; each stage only sees the data it is given.
+A CI matrix splits the middle part: `lock` with a shard writes a shard file per job, `merge` makes the lock.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.catalogue import Catalogue, load_catalogue
+from generator.catalogue.model import Entry
 from generator.config import ProjectConfig
+from generator.errors import GeneratorError, InvalidInputError
+from generator.examples import ExamplesContext, ExamplesReport, cached_examples, run_examples
 from generator.fetch import build_cache_dir
-from generator.lock import read_lock, write_lock
-from generator.records import Lock
-from generator.render import render_pages
-from generator.render.write import Rendered
-from generator.site import build_site
-from generator.smoke import torch_environment
-from generator.verify import Progress, VerifyContext, verify_entry
+from generator.lock import MergeReport, Shard, merge_shards, only_devices, read_lock, read_shard, write_lock
+from generator.records import EntryLock, Lock, ShardLock
+from generator.render import Rendered, example_notebooks, read_votes, render_pages
+from generator.render.notebooks import INSTALL_TAG
+from generator.site import build_site, publish_loader
+from generator.smoke import TorchEnvironment, torch_environment
+from generator.verify import Progress, Verification, VerifyContext, verify_entries
 
 
 @dataclass(frozen=True)
 class LockOptions:
-    """How `lock` runs: `only` limits it to some entry ids; `force` ignores reusable results."""
+    """How `lock` runs.
+
+    Attributes:
+        only: Limit the run to these entry ids.
+        force: Rebuild entries even when their key says nothing changed.
+        progress: Where to report each step.
+        jobs: How many fetches, imports and smoke loads run at once.
+        shard: Verify only this slice of the catalogue.
+        output: Write a shard file here (this run's entries and devices only) instead of catalogue.lock.
+        devices: Smoke-load on these devices only (default: every device this machine has).
+    """
 
     only: tuple[str, ...] = ()
     force: bool = False
     progress: Progress | None = None
+    jobs: int = 1
+    shard: Shard | None = None
+    output: Path | None = None
+    devices: tuple[str, ...] | None = None
 
 
 @dataclass
 class LockReport:
-    """The lock after a run, which entries were rebuilt, and whether the file changed."""
+    """The lock after a run, which entries were rebuilt, whether the file changed, and each entry's outcome."""
 
     lock: Lock
     rebuilt: list[str]
     written: bool
+    path: Path | None = None
+    outcomes: dict[str, tuple[str, float]] = field(default_factory=dict)
 
 
 def validate(config: ProjectConfig) -> Catalogue:
@@ -44,44 +65,112 @@ def validate(config: ProjectConfig) -> Catalogue:
 
 
 def lock(config: ProjectConfig, options: LockOptions) -> LockReport:
-    """Verify every entry (reusing unchanged ones) and write catalogue.lock."""
+    """Verify the selected entries (reusing unchanged ones) and write catalogue.lock, or a shard file."""
     catalogue = load_catalogue(config.catalogue)
     previous = read_lock(config.lock)
-    for entry_id in options.only:
-        catalogue.entry(entry_id)  # an unknown id is an error, not a silent no-op
+    selected = select_entries(catalogue, options.only, options.shard)
     context = VerifyContext(
         project_root=config.root,
         cache_dir=build_cache_dir(),
         torch=torch_environment(),
+        devices=_devices(options.devices, torch_environment()),
         force=options.force,
         progress=options.progress,
     )
-    entries, rebuilt = {}, []
-    for entry in catalogue.models:
-        old = previous.entries.get(entry.id)
-        if options.only and entry.id not in options.only:
-            if old is not None:
-                entries[entry.id] = old
-            continue
-        entries[entry.id] = verify_entry(entry, old, context)
-        if entries[entry.id] is not old:
-            rebuilt.append(entry.id)
-    new_lock = Lock(entries=entries)
-    return LockReport(new_lock, rebuilt, write_lock(config.lock, new_lock))
+    verified = verify_entries([(e, previous.entries.get(e.id)) for e in selected], context, options.jobs)
+    records = {v.entry.id: v.record for v in verified}
+    new_lock = Lock(entries=_in_catalogue_order(catalogue, {**previous.entries, **records}))
+    report = LockReport(new_lock, [v.entry.id for v in verified if not v.reused], False, config.lock)
+    report.outcomes = {v.entry.id: (v.outcome, v.seconds) for v in verified}
+    if options.output is not None:
+        report.written, report.path = (
+            write_lock(options.output, _shard_file(verified, options, context)),
+            options.output,
+        )
+    else:
+        report.written = write_lock(config.lock, new_lock)
+    return report
 
 
-def render(config: ProjectConfig) -> Rendered:
-    """Stage 6 alone: pages from the catalogue and the committed lock (no network, no model code)."""
-    return render_pages(load_catalogue(config.catalogue), read_lock(config.lock), config)
+def select_entries(catalogue: Catalogue, only: Sequence[str], shard: Shard | None) -> list[Entry]:
+    """The entries a run verifies: those named by `only` (all when empty) that fall in `shard`.
+
+    Raises:
+        KeyError: `only` names an entry the catalogue lacks (the message lists the known ids).
+    """
+    for entry_id in only:
+        catalogue.entry(entry_id)  # an unknown id is an error, not a silent no-op
+    return [e for e in catalogue.models if (not only or e.id in only) and (shard is None or shard.contains(e.id))]
+
+
+def merge(config: ProjectConfig, shard_files: Sequence[Path]) -> tuple[MergeReport, bool]:
+    """Combine shard files into catalogue.lock (written atomically, and only when every file agrees)."""
+    catalogue = load_catalogue(config.catalogue)
+    previous = read_lock(config.lock)
+    shards, problems = [], []
+    for path in shard_files:
+        try:
+            shards.append((path, read_shard(path)))
+        except InvalidInputError as error:
+            problems += error.problems
+    if problems:
+        raise InvalidInputError(problems)
+    report = merge_shards(previous, shards, [e.id for e in catalogue.models])
+    return report, write_lock(config.lock, report.lock)
+
+
+def examples(config: ProjectConfig) -> ExamplesReport:
+    """Run the example entries' notebooks (cached by content) for their pages' "Example output"."""
+    catalogue, current = load_catalogue(config.catalogue), read_lock(config.lock)
+    context = ExamplesContext(config.root, config.github_repo, config.cache_dir / "examples", INSTALL_TAG)
+    return run_examples(example_notebooks(catalogue, current, config), context)
+
+
+def render(config: ProjectConfig, executed: ExamplesReport | None = None) -> Rendered:
+    """Stage 6 alone: pages from the catalogue, the committed lock and the executed examples.
+
+    No network and no model code: without `executed`, example outputs come from the cache only.
+    """
+    catalogue, current = load_catalogue(config.catalogue), read_lock(config.lock)
+    if executed is None:
+        outputs = cached_examples(example_notebooks(catalogue, current, config), config.cache_dir / "examples")
+    else:
+        outputs = executed.executed
+    return render_pages(catalogue, current, config, outputs, read_votes(config.reactions))
 
 
 def site(config: ProjectConfig) -> Path:
-    """Stage 7 alone: MkDocs over the docs folder."""
+    """Stage 7 alone: the loader's wheel and package index into the docs folder, then MkDocs over it."""
+    publish_loader(config.root, config.docs_dir / "simple")
     return build_site(config.mkdocs_yml, config.site_dir)
 
 
 def build(config: ProjectConfig, options: LockOptions) -> tuple[LockReport, Rendered, Path]:
     """Everything, end to end."""
     report = lock(config, options)
-    rendered = render(config)
+    rendered = render(config, examples(config))
     return report, rendered, site(config)
+
+
+def _devices(requested: tuple[str, ...] | None, torch: TorchEnvironment) -> tuple[str, ...] | None:
+    if requested is None:
+        return None
+    unavailable = [device for device in requested if device not in torch.devices]
+    if unavailable:
+        here = ", ".join(torch.devices)
+        raise GeneratorError(f"--device {unavailable[0]}: this machine has only {here} (torch {torch.torch_version})")
+    return requested
+
+
+def _shard_file(verified: list[Verification], options: LockOptions, context: VerifyContext) -> ShardLock:
+    devices = list(context.run_devices)
+    return ShardLock(
+        shard=str(options.shard or Shard(1, 1)),
+        devices=devices,
+        entries={v.entry.id: only_devices(v.record, devices) for v in verified},
+    )
+
+
+def _in_catalogue_order(catalogue: Catalogue, records: dict[str, EntryLock]) -> dict[str, EntryLock]:
+    """Records of entries still in the catalogue (a removed entry's record goes with it)."""
+    return {e.id: records[e.id] for e in catalogue.models if e.id in records}

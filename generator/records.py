@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 LOCK_FORMAT = 1
+DEVICES = ("cpu", "cuda")  # every device a result can be recorded for, in the order pages show them
 
 Status = Literal["ok", "failed", "skipped"]
 
@@ -32,6 +33,7 @@ class SmokeResult(_Record):
 
     status: Status
     reason: str = ""
+    error_type: str = Field(default="", description="The exception's type name when loading raised one.")
     seconds: float | None = None
     parameters: int | None = None
     returned: str = Field(default="", description="Qualified type name of what the entrypoint returned.")
@@ -41,7 +43,9 @@ class SmokeResult(_Record):
     output_dtype: str = ""
     forward_seconds: float | None = None
     peak_memory_mb: float | None = None
+    peak_device_memory_mb: float | None = Field(default=None, description="CUDA memory at its peak.")
     model: ModelFacts | None = None
+    isolation: str = Field(default="", description="How the load was kept off the network.")
 
 
 class EntrypointLock(_Record):
@@ -51,6 +55,7 @@ class EntrypointLock(_Record):
     kind: Literal["function", "class", "other"] = "function"
     signature: str = ""
     docstring: str = ""
+    found: bool = Field(default=True, description="False: the catalogue features it but hubconf.py has none.")
     smoke: dict[str, SmokeResult] = Field(default_factory=dict)
 
     @property
@@ -80,9 +85,20 @@ class EntryLock(_Record):
     torch_version: str
     python_version: str
     dependencies: list[str] = Field(default_factory=list)
+    dependency_versions: dict[str, str] = Field(
+        default_factory=dict, description="Installed version of each dependency ('missing' if none); part of the key."
+    )
+    missing_packages: list[str] = Field(
+        default_factory=list, description="Packages the hub needs that were not installed where it was built."
+    )
     introspection: Literal["dynamic", "static", "none"] = "dynamic"
     introspection_error: str = ""
+    isolation: str = Field(default="", description="How the import was kept off the network.")
     entrypoints: list[EntrypointLock] = Field(default_factory=list)
+    device_keys: dict[str, str] = Field(
+        default_factory=dict,
+        description="Per device, the key its smoke results were built under; a device absent here was not run.",
+    )
     stale: Stale | None = None
 
     def entrypoint(self, name: str) -> EntrypointLock | None:
@@ -94,4 +110,16 @@ class Lock(_Record):
     """The whole lock file: one record per catalogue entry, keyed by entry id."""
 
     format: int = LOCK_FORMAT
+    entries: dict[str, EntryLock] = Field(default_factory=dict)
+
+
+class ShardLock(_Record):
+    """What one `lock --shard I/N` run found: its slice of the entries, smoke results for its devices only.
+
+    `merge` combines shard files (from a CI matrix: shards x CPU and GPU runners) into catalogue.lock.
+    """
+
+    format: int = LOCK_FORMAT
+    shard: str = Field(description="'I/N': this run verified the I-th of N slices of the catalogue.")
+    devices: list[str] = Field(description="The devices this run smoke-loaded on; results for others are left out.")
     entries: dict[str, EntryLock] = Field(default_factory=dict)

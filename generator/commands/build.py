@@ -1,10 +1,11 @@
-"""The build commands: validate, schema, lock, render, build."""
+"""The build commands: validate, schema, lock, merge, render, build."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-import time
+from collections.abc import Collection
+from pathlib import Path
 
 from generator import pipeline
 from generator.catalogue import Catalogue
@@ -12,13 +13,13 @@ from generator.catalogue.schema import schema_text
 from generator.commands.types import Subparsers
 from generator.config import ProjectConfig
 from generator.files import write_text_atomic
-from generator.records import Lock
-from generator.report import summary_table, unverified_entries
-from generator.verify import Progress
+from generator.lock import Shard
+from generator.records import DEVICES, Lock
+from generator.report import LiveProgress, summary_table, unverified_entries
 
 
 def register(commands: Subparsers) -> None:
-    """Add validate, schema, lock, build and render."""
+    """Add validate, schema, lock, merge, build and render."""
     command = commands.add_parser("validate", help="check catalogue.yaml; print every problem with file:line")
     command.set_defaults(handler=_validate)
 
@@ -26,19 +27,52 @@ def register(commands: Subparsers) -> None:
     command.add_argument("--check", action="store_true", help="only check the committed schema is current")
     command.set_defaults(handler=_schema)
 
-    for name, handler, text in (
-        ("lock", _lock, "fetch, introspect and smoke-load entries; write catalogue.lock"),
-        ("build", _build, "lock, render and build the website, end to end"),
-    ):
-        command = commands.add_parser(name, help=text)
-        command.add_argument("--only", action="append", default=[], metavar="ID", help="only this entry (repeatable)")
-        command.add_argument("--force", action="store_true", help="rebuild entries even when nothing changed")
-        command.add_argument("--strict", action="store_true", help="exit 1 when any entry failed or is unverified")
-        command.add_argument("--quiet", action="store_true", help="no progress lines")
-        command.set_defaults(handler=handler)
+    command = commands.add_parser("lock", help="fetch, introspect and smoke-load entries; write catalogue.lock")
+    _verify_options(command)
+    command.add_argument(
+        "--shard", type=_shard, metavar="I/N", help="verify only the I-th of N slices (needs --output)"
+    )
+    command.add_argument("--output", type=Path, metavar="PATH", help="write a shard file here, not catalogue.lock")
+    command.set_defaults(handler=_lock)
+
+    command = commands.add_parser("merge", help="combine shard files (lock --shard I/N --output) into catalogue.lock")
+    command.add_argument("shard_files", nargs="+", type=Path, metavar="SHARD_FILE")
+    command.add_argument("--strict", action="store_true", help="exit 1 when any entry failed or is unverified")
+    command.set_defaults(handler=_merge)
+
+    command = commands.add_parser("build", help="lock, render and build the website, end to end")
+    _verify_options(command)
+    command.set_defaults(handler=_build)
 
     command = commands.add_parser("render", help="write the model pages and notebooks from catalogue + lock")
     command.set_defaults(handler=_render)
+
+
+def _verify_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--only", action="append", default=[], metavar="ID", help="only this entry (repeatable)")
+    command.add_argument("--force", action="store_true", help="rebuild entries even when nothing changed")
+    command.add_argument("--strict", action="store_true", help="exit 1 when any entry failed or is unverified")
+    command.add_argument("--quiet", action="store_true", help="no progress display")
+    command.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N", help="entries verified at once")
+    command.add_argument(
+        "--device",
+        action="append",
+        choices=DEVICES,
+        help="smoke-load on this device only (repeatable; default: every device this machine has)",
+    )
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
+
+
+def _shard(text: str) -> Shard:
+    try:
+        return Shard.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _validate(config: ProjectConfig, _: argparse.Namespace) -> int:
@@ -60,31 +94,49 @@ def _schema(config: ProjectConfig, arguments: argparse.Namespace) -> int:
     return 0
 
 
-def _progress(quiet: bool) -> Progress | None:
-    if quiet:
-        return None
-    started = time.monotonic()
-
-    def show(entry_id: str, stage: str) -> None:
-        print(f"[{time.monotonic() - started:6.1f}s] {entry_id}: {stage}", file=sys.stderr, flush=True)
-
-    return show
+def _options(arguments: argparse.Namespace, progress: LiveProgress | None) -> pipeline.LockOptions:
+    return pipeline.LockOptions(
+        only=tuple(arguments.only),
+        force=arguments.force,
+        progress=progress,
+        jobs=arguments.jobs,
+        shard=getattr(arguments, "shard", None),
+        output=getattr(arguments, "output", None),
+        devices=tuple(dict.fromkeys(arguments.device)) if arguments.device else None,
+    )
 
 
 def _lock(config: ProjectConfig, arguments: argparse.Namespace) -> int:
-    options = pipeline.LockOptions(tuple(arguments.only), arguments.force, _progress(arguments.quiet))
-    report = pipeline.lock(config, options)
+    if arguments.shard and arguments.output is None:
+        print("error: --shard needs --output PATH (the shard file that `merge` reads)", file=sys.stderr)
+        return 2
+    with LiveProgress(sys.stderr) as progress:
+        report = pipeline.lock(config, _options(arguments, None if arguments.quiet else progress))
+    catalogue = pipeline.validate(config)
+    shown = _shown(catalogue, report.outcomes if arguments.shard else None)
+    print(summary_table(shown, report.lock, report.outcomes))
+    state = "updated" if report.written else "unchanged"
+    print(f"\n{report.path}: {state}; rebuilt {len(report.rebuilt)} of {len(report.outcomes)} entries")
+    return _strict_status(arguments.strict, catalogue, report.lock, report.outcomes if arguments.shard else None)
+
+
+def _merge(config: ProjectConfig, arguments: argparse.Namespace) -> int:
+    report, written = pipeline.merge(config, arguments.shard_files)
     catalogue = pipeline.validate(config)
     print(summary_table(catalogue, report.lock))
-    print(f"\n{config.lock}: {'updated' if report.written else 'unchanged'}; rebuilt {len(report.rebuilt)} entries")
+    print(f"\n{config.lock}: {'updated' if written else 'unchanged'}; {len(report.merged)} entries from shards")
+    if report.kept:
+        print(f"kept from the previous lock (in no shard): {', '.join(report.kept)}")
+    if report.missing:
+        print(f"in no shard and never built: {', '.join(report.missing)}", file=sys.stderr)
     return _strict_status(arguments.strict, catalogue, report.lock)
 
 
 def _build(config: ProjectConfig, arguments: argparse.Namespace) -> int:
-    options = pipeline.LockOptions(tuple(arguments.only), arguments.force, _progress(arguments.quiet))
-    report, rendered, site_dir = pipeline.build(config, options)
+    with LiveProgress(sys.stderr) as progress:
+        report, rendered, site_dir = pipeline.build(config, _options(arguments, None if arguments.quiet else progress))
     catalogue = pipeline.validate(config)
-    print(summary_table(catalogue, report.lock))
+    print(summary_table(catalogue, report.lock, report.outcomes))
     print(f"\nLock: {config.lock} ({'updated' if report.written else 'unchanged'}, {len(report.rebuilt)} rebuilt)")
     print(f"Pages: {rendered.pages} pages and {rendered.notebooks} notebooks in {rendered.folder}")
     print(f"Site: {site_dir}/index.html")
@@ -98,8 +150,15 @@ def _render(config: ProjectConfig, _: argparse.Namespace) -> int:
     return 0
 
 
-def _strict_status(strict: bool, catalogue: Catalogue, lock: Lock) -> int:
-    problems = unverified_entries(catalogue, lock)
+def _shown(catalogue: Catalogue, ids: Collection[str] | None) -> Catalogue:
+    """The catalogue, or only the entries `ids` names (a shard's table shows its own entries)."""
+    if ids is None:
+        return catalogue
+    return catalogue.model_copy(update={"models": [e for e in catalogue.models if e.id in ids]})
+
+
+def _strict_status(strict: bool, catalogue: Catalogue, lock: Lock, ids: Collection[str] | None = None) -> int:
+    problems = unverified_entries(catalogue, lock, ids)
     if strict and problems:
         print(
             f"\n--strict: {len(problems)} entries failed or are unverified: {', '.join(problems)}",

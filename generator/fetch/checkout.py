@@ -10,6 +10,7 @@ from pathlib import Path
 from generator.catalogue.model import Entry
 from generator.errors import GeneratorError
 from generator.fetch import git_mirror
+from generator.fetch.git_mirror import FetchPolicy
 
 
 class FetchError(GeneratorError):
@@ -44,25 +45,26 @@ def build_cache_dir() -> Path:
     return Path(base) / "pinhub" / "build"
 
 
-def fetch_entry(entry: Entry, project_root: Path, cache_dir: Path, timeout: float = 600.0) -> Checkout:
-    """Check out the hub of `entry`.
+def fetch_entry(entry: Entry, project_root: Path, cache_dir: Path, policy: FetchPolicy | None = None) -> Checkout:
+    """Check out the hub of `entry`; safe to call for entries of one repo from several threads or builds.
 
     Raises:
         FetchError: the repo or commit cannot be reached, or there is no hubconf.py where the entry says.
     """
-    checkout = _local(entry, project_root) if entry.is_local else _remote(entry, cache_dir, timeout)
+    policy = policy or FetchPolicy()
+    checkout = _local(entry, project_root) if entry.is_local else _remote(entry, cache_dir, policy)
     if not (checkout.hub_dir / "hubconf.py").is_file():
         where = f"{checkout.subdir or 'the repository root'}"
         raise FetchError(f"no hubconf.py in {where} of {entry.repo} at {checkout.commit or 'the working tree'}")
     return checkout
 
 
-def _remote(entry: Entry, cache_dir: Path, timeout: float) -> Checkout:
+def _remote(entry: Entry, cache_dir: Path, policy: FetchPolicy) -> Checkout:
     if entry.commit is None:
         raise FetchError(f"{entry.repo} is not pinned: add its 40-character 'commit' to the catalogue")
     url = git_url(entry.repo)
     try:
-        tree = git_mirror.checkout(url, entry.commit, cache_dir, timeout)
+        tree = git_mirror.checkout(url, entry.commit, cache_dir, policy)
     except git_mirror.GitCommandFailedError as failure:
         raise FetchError(f"cannot fetch {url} at {entry.commit[:12]}: {failure}") from None
     return Checkout(hub_dir=tree / entry.subdir, commit=entry.commit, subdir=entry.subdir)

@@ -1,4 +1,10 @@
-"""Git plumbing for fetch: one bare mirror per repo URL, one verified, immutable checkout per commit."""
+"""Git plumbing for fetch: one bare mirror per repo URL, one verified, immutable checkout per commit.
+
+A mirror holds only the pinned commits (fetched shallow, by SHA, where the server allows it), so its
+size follows the pinned trees, not the repository's history. Every change to a mirror, and every new
+checkout made from it, happens under the mirror's file lock; a checkout that is already complete is
+used without taking the lock, without git's network, and without touching the mirror at all.
+"""
 
 from __future__ import annotations
 
@@ -6,26 +12,90 @@ import hashlib
 import os
 import re
 import shutil
+import time
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import git
 
+from generator.fetch.locks import LockTimeoutError, file_lock
+
 # Never let git wait for a password or a host-key answer: a build must fail, not hang.
 GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_SSH_COMMAND": "ssh -oBatchMode=yes", "GCM_INTERACTIVE": "never"}
+# What git prints when the network, not the request, failed: worth another try after a pause.
+TRANSIENT = re.compile(
+    r"could not resolve host|temporary failure in name resolution|failed to connect|connection refused"
+    r"|connection timed out|operation timed out|connection reset|broken pipe|remote end hung up"
+    r"|early eof|rpc failed|unexpected disconnect|returned error: (5\d\d|429|408)|gnutls|ssl|tls handshake",
+    re.IGNORECASE,
+)
 
 
 class GitCommandFailedError(Exception):
-    """A git command failed; the message is git's own last line."""
+    """A git command failed; the message is git's own last line (and how many attempts were made).
+
+    `retriable` is True when the network failed rather than the request (trying another request is futile).
+    """
+
+    def __init__(self, message: str, retriable: bool = False) -> None:
+        super().__init__(message)
+        self.retriable = retriable
 
 
-def checkout(url: str, commit: str, cache_dir: Path, timeout: float) -> Path:
-    """A folder holding `url` at `commit`, made once and reused; verified to be that commit."""
+@dataclass(frozen=True)
+class FetchPolicy:
+    """How hard fetch tries, per entry.
+
+    Attributes:
+        timeout: Seconds one entry's fetch may take in all: waiting for the lock, every attempt, every pause.
+        attempts: Tries per git command when the failure looks transient (a dropped connection, a 5xx).
+        backoff: Seconds before the second try; each later pause doubles it.
+        sleep: How to pause (tests of the schedule pass their own clock).
+    """
+
+    timeout: float = 600.0
+    attempts: int = 3
+    backoff: float = 2.0
+    sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
+
+
+@dataclass(frozen=True)
+class _Deadline:
+    at: float
+
+    @classmethod
+    def after(cls, seconds: float) -> _Deadline:
+        return cls(time.monotonic() + seconds)
+
+    def remaining(self) -> float:
+        return max(0.0, self.at - time.monotonic())
+
+
+def checkout(url: str, commit: str, cache_dir: Path, policy: FetchPolicy) -> Path:
+    """A folder holding `url` at `commit`, made once and reused; verified to be that commit.
+
+    Raises:
+        GitCommandFailedError: the commit cannot be fetched or checked out within the policy.
+    """
     target = cache_dir / "checkouts" / f"{_slug(url)}-{commit}"
     if _is_complete(target, commit):
         return target
-    mirror = _mirror(url, cache_dir)
-    _fetch_commit(mirror, commit, timeout)
+    deadline = _Deadline.after(policy.timeout)
+    try:
+        with file_lock(cache_dir / "locks" / f"{_slug(url)}.lock", deadline.remaining()):
+            if _is_complete(target, commit):  # another build made it while this one waited
+                return target
+            mirror = _mirror(url, cache_dir)
+            _fetch_commit(mirror, commit, policy, deadline)
+            _publish(mirror, commit, target)
+    except LockTimeoutError as error:
+        raise GitCommandFailedError(str(error)) from None
+    return target
+
+
+def _publish(mirror: Path, commit: str, target: Path) -> None:
     staging = target.with_name(f".{target.name}.{uuid.uuid4().hex}.incomplete")
     try:
         _materialise(mirror, commit, staging)
@@ -35,7 +105,6 @@ def checkout(url: str, commit: str, cache_dir: Path, timeout: float) -> Path:
         raise GitCommandFailedError(_last_line(error)) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return target
 
 
 def _materialise(mirror: Path, commit: str, staging: Path) -> None:
@@ -64,6 +133,7 @@ def _verify(repo: git.Repo, commit: str) -> None:
 
 
 def _mirror(url: str, cache_dir: Path) -> Path:
+    """The bare mirror of `url`, made on first use (called under the mirror's lock)."""
     mirror = cache_dir / "mirrors" / f"{_slug(url)}.git"
     if (mirror / "HEAD").exists():
         return mirror
@@ -71,28 +141,47 @@ def _mirror(url: str, cache_dir: Path) -> Path:
     repo = git.Repo.init(staging, bare=True)
     repo.create_remote("origin", url)
     mirror.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.replace(staging, mirror)
-    except OSError:  # another build made it first
-        shutil.rmtree(staging, ignore_errors=True)
+    shutil.rmtree(mirror, ignore_errors=True)  # an interrupted earlier mirror without HEAD
+    os.replace(staging, mirror)
     return mirror
 
 
-def _fetch_commit(mirror: Path, commit: str, timeout: float) -> None:
+def _fetch_commit(mirror: Path, commit: str, policy: FetchPolicy, deadline: _Deadline) -> None:
     """Fetch just `commit` (shallow) when the server allows it, else everything."""
     repo = git.Repo(mirror)
     if _has_commit(repo, commit):
         return
     try:
-        repo.git.fetch("--depth=1", "origin", commit, env=GIT_ENV, kill_after_timeout=timeout)
-    except git.GitCommandError as shallow_error:
-        try:
-            repo.git.fetch("origin", "+refs/*:refs/remotes/origin/*", env=GIT_ENV, kill_after_timeout=timeout)
-        except git.GitCommandError as error:
-            raise GitCommandFailedError(_last_line(error) or _last_line(shallow_error)) from None
+        _run_git(repo, ["fetch", "--depth=1", "origin", commit], policy, deadline)
+    except GitCommandFailedError as shallow_error:
+        if shallow_error.retriable:
+            raise
+        # The server refuses a commit by SHA (or shallow fetches at all): take every branch and tag.
+        unshallow = ["--unshallow"] if (mirror / "shallow").exists() else []
+        refspecs = ["+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"]
+        _run_git(repo, ["fetch", *unshallow, "origin", *refspecs], policy, deadline)
     if not _has_commit(repo, commit):
         raise GitCommandFailedError(f"commit {commit} is not in the repository (was it force-pushed away?)")
     repo.git.update_ref(f"refs/pinned/{commit}", commit)  # keeps it safe from gc and findable
+
+
+def _run_git(repo: git.Repo, arguments: list[str], policy: FetchPolicy, deadline: _Deadline) -> None:
+    """Run one git command, again after a pause while it fails transiently and time is left."""
+    pause = policy.backoff
+    for attempt in range(1, policy.attempts + 1):
+        budget = deadline.remaining()
+        try:
+            repo.git.execute(["git", *arguments], env=GIT_ENV, kill_after_timeout=max(budget, 0.001))
+            return
+        except git.GitCommandError as error:
+            if "did not complete in" in str(error.stderr):  # GitPython killed it at the deadline
+                raise GitCommandFailedError(f"timed out after {policy.timeout:g} s", retriable=True) from None
+            transient = TRANSIENT.search(str(error.stderr or error)) is not None
+            if not transient or attempt == policy.attempts or deadline.remaining() <= pause:
+                tries = f" (after {attempt} attempts)" if attempt > 1 else ""
+                raise GitCommandFailedError(_last_line(error) + tries, retriable=transient) from None
+        policy.sleep(pause)
+        pause *= 2
 
 
 def _has_commit(repo: git.Repo, commit: str) -> bool:
@@ -120,6 +209,6 @@ def _slug(url: str) -> str:
 
 
 def _last_line(error: git.GitCommandError) -> str:
-    text = str(error.stderr or error).strip().strip("'").strip()
+    text = str(error.stderr or error).strip().removeprefix("stderr:").strip().strip("'").strip()
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     return lines[-1] if lines else str(error)

@@ -1,37 +1,65 @@
 """Introspection probe: import hubconf.py in isolation and describe its entrypoints.
 
 Runs inside the sandbox (see generator/sandbox/child.py) as `run(HUB_DIR)`. It lists entrypoints
-exactly as torch.hub.list would, through pinhub's own hubconf helpers.
+exactly as torch.hub.list would (every public callable, in dir() order), through pinhub, the loader
+the site's snippets use: pinhub checks the declared `dependencies` before it runs any of the hub's
+code, so a missing package is reported by name rather than as whatever the first import tripped on.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
+import re
 from pathlib import Path
 from typing import Any
+
+# pinhub imports a hub's own modules under a private package (_pinhub_hub_<hash>.models); a user of
+# torch.hub sees them as `models`, and the lock must not depend on where the build machine keeps the hub.
+PRIVATE_PACKAGE = re.compile(r"\b_pinhub_hub_[0-9a-f]+\.")
+
+
+def public_name(text: str) -> str:
+    """`text` with pinhub's private package prefix removed from every qualified name in it."""
+    return PRIVATE_PACKAGE.sub("", text)
 
 
 def _signature(obj: Any) -> str:
     try:
-        return str(inspect.signature(obj))
+        return public_name(str(inspect.signature(obj)))
     except (TypeError, ValueError):
         return ""
 
 
+def _kind(obj: Any) -> str:
+    if inspect.isclass(obj):
+        return "class"
+    return "function" if inspect.isroutine(obj) else "other"
+
+
+def _docstring(obj: Any) -> str:
+    """What torch.hub.help shows (the object's own docstring, never a base class's), cleaned of indentation.
+
+    A functools.partial shows the docstring of the function it wraps rather than partial's own.
+    """
+    doc = (obj.func if isinstance(obj, functools.partial) else obj).__doc__
+    return inspect.cleandoc(doc) if isinstance(doc, str) else ""
+
+
 def _describe(name: str, obj: Any) -> dict[str, str]:
-    kind = "class" if inspect.isclass(obj) else "function" if inspect.isroutine(obj) else "other"
-    return {"name": name, "kind": kind, "signature": _signature(obj), "docstring": inspect.getdoc(obj) or ""}
+    return {"name": name, "kind": _kind(obj), "signature": _signature(obj), "docstring": _docstring(obj)}
 
 
 def run(hub_dir: str) -> dict[str, Any]:
     """Dependencies and one record per entrypoint of the hub in `hub_dir`."""
+    import pinhub
     import pinhub.hubconf
 
-    module = pinhub.hubconf.import_hubconf(Path(hub_dir))
-    names = pinhub.hubconf.list_entrypoints(module)
-    dependencies = [str(d) for d in getattr(module, "dependencies", [])]
+    names = pinhub.list(hub_dir, source="local", verbose=False)
+    module = pinhub.hubconf.import_hubconf(Path(hub_dir))  # the module pinhub.list just imported
+    dependencies = [str(d) for d in getattr(module, "dependencies", None) or []]
     return {
         "ok": True,
         "dependencies": dependencies,
-        "entrypoints": [_describe(n, getattr(module, n)) for n in names],
+        "entrypoints": [_describe(name, getattr(module, name)) for name in names],
     }

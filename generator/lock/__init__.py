@@ -1,18 +1,32 @@
-"""Stage 5, lock: what the build found per entry, the keys that decide reuse, and the lock file."""
+"""Stage 5, lock: what the build found per entry, the keys that decide reuse, shards, and the lock file."""
 
-from generator.lock.keys import entry_key
-from generator.lock.store import lock_text, read_lock, write_lock
-from generator.records import EntryLock, EntrypointLock, Lock, ModelFacts, SmokeResult, Stale
+from generator.lock.devices import carry_over, devices_to_run, mark_not_run, only_devices
+from generator.lock.keys import dependency_versions, device_key, entry_key
+from generator.lock.merge import MergeReport, merge_shards
+from generator.lock.shards import Shard
+from generator.lock.store import lock_text, read_lock, read_shard, write_lock
+from generator.records import EntryLock, EntrypointLock, Lock, ModelFacts, ShardLock, SmokeResult, Stale
 
 __all__ = [
     "EntryLock",
     "EntrypointLock",
     "Lock",
+    "MergeReport",
     "ModelFacts",
+    "Shard",
+    "ShardLock",
     "SmokeResult",
     "Stale",
+    "carry_over",
+    "dependency_versions",
+    "device_key",
+    "devices_to_run",
     "entry_key",
     "lock_text",
+    "mark_not_run",
+    "merge_shards",
+    "only_devices",
     "read_lock",
+    "read_shard",
     "write_lock",
 ]

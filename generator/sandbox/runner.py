@@ -5,15 +5,16 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import resource
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 CHILD = Path(__file__).with_name("child.py")
 OUTPUT_TAIL_BYTES = 4000
@@ -28,6 +29,11 @@ SECRET_MARKERS = (
     "PRIVATE_KEY",
 )
 SECRET_NAMES = {"GH_TOKEN", "GITHUB_TOKEN", "HF_TOKEN", "AWS_SESSION_TOKEN", "SSH_AUTH_SOCK", "NETRC"}
+# `unshare` options that give the child an empty network namespace, most faithful first: keep the
+# user's own uid inside when util-linux can, else map it to root of the new user namespace.
+UNSHARE_VARIANTS = (("--map-current-user", "--net"), ("--map-root-user", "--net"))
+
+Isolation = Literal["network namespace", "socket guard"]
 
 
 @dataclass(frozen=True)
@@ -41,13 +47,18 @@ class Limits:
 
 @dataclass
 class Outcome:
-    """How a probe ended. `result` is the JSON it wrote, or None when it died before writing one."""
+    """How a probe ended. `result` is the JSON it wrote, or None when it died before writing one.
+
+    `isolation` says how the network was kept away: an empty network namespace (plus the socket guard),
+    or the socket guard alone where the system does not let an unprivileged user make namespaces.
+    """
 
     result: dict[str, Any] | None
     returncode: int | None
     seconds: float
     timed_out: bool = False
     output_tail: str = ""
+    isolation: Isolation = "socket guard"
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -69,12 +80,17 @@ def run_probe(script: Path, arguments: list[str], limits: Limits, cwd: Path) -> 
     """Run probe `script` as `run(*arguments)` in a sandboxed child and read the JSON result it writes.
 
     The child runs isolated (-I: no PYTHONPATH, no user site, no script folder on sys.path), in its own
-    session so the whole process group is killed on timeout, with its output sent to a capped file.
+    session so the whole process group is killed on timeout, in an empty network namespace when the
+    system allows one, with its output sent to a capped file. The child sets its own resource limits
+    before any probe code runs (a `preexec_fn` would not be safe while other threads run probes too).
+    Safe to call from several threads at once.
     """
     with tempfile.TemporaryDirectory(prefix="pinhub-probe-") as scratch:
         result_path = Path(scratch) / "result.json"
         log_path = Path(scratch) / "output.log"
-        command = [sys.executable, "-I", "-u", "-B", str(CHILD), str(script), *arguments, str(result_path)]
+        prefix, isolation = _network_prefix()
+        child = [sys.executable, "-I", "-u", "-B", str(CHILD), json.dumps(asdict(limits)), str(script)]
+        command = [*prefix, *child, *arguments, str(result_path)]
         started = time.monotonic()
         returncode, timed_out = _run(command, cwd, log_path, limits, scratch)
         return Outcome(
@@ -83,6 +99,7 @@ def run_probe(script: Path, arguments: list[str], limits: Limits, cwd: Path) -> 
             seconds=round(time.monotonic() - started, 3),
             timed_out=timed_out,
             output_tail=_tail(log_path),
+            isolation=isolation,
         )
 
 
@@ -96,22 +113,12 @@ def _run(command: list[str], cwd: Path, log_path: Path, limits: Limits, scratch:
             stderr=subprocess.STDOUT,
             env=scrubbed_environment(scratch),
             start_new_session=True,
-            preexec_fn=lambda: _apply_limits(limits),
         )
         try:
             return process.wait(timeout=limits.timeout), False
         except subprocess.TimeoutExpired:
             _kill_group(process)
             return None, True
-
-
-def _apply_limits(limits: Limits) -> None:
-    # Runs in the child between fork and exec: keep it to plain syscalls.
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limits.output_bytes, limits.output_bytes))
-    if limits.memory_mb is not None:
-        cap = limits.memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
@@ -124,8 +131,38 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
+def network_isolation() -> Isolation:
+    """How this machine keeps probes off the network: a namespace when it can make one, else the guard."""
+    return _network_prefix()[1]
+
+
+def _network_prefix() -> tuple[list[str], Isolation]:
+    # Read here, not at import: PINHUB_SANDBOX_NETNS=0 turns namespaces off (a kernel that allows them
+    # but a GPU driver that misbehaves inside one); the socket guard is installed in every child anyway.
+    if os.environ.get("PINHUB_SANDBOX_NETNS", "1") == "0":
+        return [], "socket guard"
+    variant = _working_unshare()
+    return ([*variant, "--"], "network namespace") if variant else ([], "socket guard")
+
+
+@cache
+def _working_unshare() -> tuple[str, ...]:
+    """The first `unshare` command line that can make a user and network namespace here, or ()."""
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        return ()
+    for options in UNSHARE_VARIANTS:
+        try:
+            completed = subprocess.run([unshare, *options, "true"], capture_output=True, timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if completed.returncode == 0:
+            return (unshare, *options)
+    return ()
+
+
 def scrubbed_environment(scratch: str) -> dict[str, str]:
-    """The parent's environment minus credentials, with a private HOME and temp dir and no network hints."""
+    """The parent's environment minus credentials and proxies, with a private temp dir and offline flags."""
     env = {
         name: value
         for name, value in os.environ.items()

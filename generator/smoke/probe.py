@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import inspect
 import json
+import re
 import resource
 import time
 from typing import Any
+
+# pinhub imports a hub's own modules under a private package (_pinhub_hub_<hash>.models); a user of
+# torch.hub sees them as `models`, and the lock must not depend on where the build machine keeps the hub.
+PRIVATE_PACKAGE = re.compile(r"\b_pinhub_hub_[0-9a-f]+\.")
 
 
 def _peak_memory_mb() -> float:
@@ -19,7 +24,7 @@ def _peak_memory_mb() -> float:
 
 def _signature(obj: Any) -> str:
     try:
-        return str(inspect.signature(obj))
+        return PRIVATE_PACKAGE.sub("", str(inspect.signature(obj)))
     except (TypeError, ValueError):
         return ""
 
@@ -83,7 +88,7 @@ def run(hub_dir: str, name: str, settings_json: str) -> dict[str, Any]:
     started = time.perf_counter()
     loaded = pinhub.load(hub_dir, name, source="local", trust_repo=True, verbose=False, **settings["kwargs"])
     result: dict[str, Any] = {"ok": True, "seconds": round(time.perf_counter() - started, 4)}
-    result["returned"] = f"{type(loaded).__module__}.{type(loaded).__qualname__}"
+    result["returned"] = PRIVATE_PACKAGE.sub("", f"{type(loaded).__module__}.{type(loaded).__qualname__}")
     result["is_module"] = isinstance(loaded, torch.nn.Module)
     if isinstance(loaded, torch.nn.Module):
         loaded = loaded.to(device).eval()
@@ -92,4 +97,6 @@ def run(hub_dir: str, name: str, settings_json: str) -> dict[str, Any]:
         if settings.get("input"):
             result.update(_forward(loaded, settings["input"], device))
     result["peak_memory_mb"] = _peak_memory_mb()
+    if device == "cuda":
+        result["peak_device_memory_mb"] = round(torch.cuda.max_memory_allocated() / 2**20, 1)
     return result

@@ -1,7 +1,8 @@
-"""The whole build on real git repositories: good, broken, slow and unreachable hubs, one catalogue."""
+"""The whole build on real git repositories: good, broken, slow, hostile and unreachable hubs, one catalogue."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import shutil
 from pathlib import Path
@@ -11,6 +12,8 @@ import pytest
 from generator import pipeline
 from generator.config import ProjectConfig, load_config
 from generator.errors import InvalidInputError
+from generator.lock import device_key, read_lock, write_lock
+from generator.records import SmokeResult
 from tests.generator.hubrepos import CATALOGUE_HEAD, GOOD_HUBCONF, HubRepo, entry_yaml, make_hub_repo, make_project
 
 BROKEN_HUBCONF = '''
@@ -34,6 +37,52 @@ def sleepy(pretrained=False):
     time.sleep(600)
 '''
 
+# One entrypoint per way a hub can misbehave while loading; none of them may take the build down.
+HOSTILE_HUBCONF = """
+dependencies = []
+
+
+def exits(pretrained=False):
+    import sys
+
+    sys.exit(3)
+
+
+def crashes(pretrained=False):
+    import ctypes
+
+    ctypes.string_at(0)
+
+
+def floods(pretrained=False):
+    while True:
+        print("x" * 100_000)
+
+
+def hoards(pretrained=False):
+    return bytearray(2**40)
+
+
+def raises(pretrained=False):
+    raise RuntimeError("no weights for you")
+"""
+
+
+class Steps:
+    """A progress display that records what it is told."""
+
+    def __init__(self) -> None:
+        self.steps: list[tuple[str, str]] = []
+
+    def begin(self, total: int) -> None:
+        self.steps.append(("", f"begin {total}"))
+
+    def stage(self, entry_id: str, stage: str) -> None:
+        self.steps.append((entry_id, stage))
+
+    def finished(self, entry_id: str, outcome: str, seconds: float) -> None:
+        self.steps.append((entry_id, f"finished {outcome}"))
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[ProjectConfig, dict[str, HubRepo]]:
@@ -43,12 +92,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[ProjectConfig, dict
         "good": make_hub_repo(root / "good", {"hubconf.py": GOOD_HUBCONF}),
         "broken": make_hub_repo(root / "broken", {"hubconf.py": BROKEN_HUBCONF}),
         "slow": make_hub_repo(root / "slow", {"hubconf.py": SLOW_HUBCONF}),
+        "hostile": make_hub_repo(root / "hostile", {"hubconf.py": HOSTILE_HUBCONF}),
     }
     catalogue = CATALOGUE_HEAD + "".join(
         [
             entry_yaml("good", repos["good"].url, repos["good"].commit, smoke="{input: {shape: [2, 4]}}"),
             entry_yaml("broken", repos["broken"].url, repos["broken"].commit),
             entry_yaml("slow", repos["slow"].url, repos["slow"].commit, smoke="{timeout: 3}"),
+            entry_yaml("hostile", repos["hostile"].url, repos["hostile"].commit, smoke="{timeout: 60}"),
             entry_yaml("gone", "file:///nowhere/at/all.git", "0123456789abcdef0123456789abcdef01234567"),
         ]
     )
@@ -56,7 +107,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[ProjectConfig, dict
     with pytest.MonkeyPatch.context() as patch:  # module scope: the autouse cache fixture is not active yet
         patch.setenv("PINHUB_BUILD_CACHE", str(root / "build-cache"))
         patch.setenv("TORCH_HOME", str(root / "torch-home"))
-        pipeline.build(config, pipeline.LockOptions())
+        pipeline.build(config, pipeline.LockOptions(jobs=2))
     return config, repos
 
 
@@ -107,7 +158,10 @@ def test_a_hub_that_cannot_be_imported_falls_back_to_its_source(
     config, _ = built
     broken = lock_json(config)["broken"]
     assert broken["introspection"] == "static"
-    assert "No module named 'definitely_not_installed_pkg'" in broken["introspection_error"]
+    assert broken["missing_packages"] == ["definitely_not_installed_pkg"]
+    assert broken["introspection_error"].startswith("missing dependencies: definitely_not_installed_pkg")
+    torch_version = importlib.metadata.version("torch")
+    assert broken["dependency_versions"] == {"torch": torch_version, "definitely_not_installed_pkg": "missing"}
     assert [e["name"] for e in broken["entrypoints"]] == ["model"]
     assert broken["entrypoints"][0]["smoke"]["cpu"]["status"] == "skipped"
     assert "definitely_not_installed_pkg" in html(built[0], "broken")
@@ -120,6 +174,20 @@ def test_a_hub_that_hangs_fails_alone(built: tuple[ProjectConfig, dict[str, HubR
     assert cpu["reason"] == "timed out after 3 s"
 
 
+def test_each_way_of_misbehaving_fails_one_entrypoint_with_its_reason(
+    built: tuple[ProjectConfig, dict[str, HubRepo]],
+) -> None:
+    config, _ = built
+    hostile = {e["name"]: e["smoke"]["cpu"] for e in lock_json(config)["hostile"]["entrypoints"]}
+    assert {name: result["status"] for name, result in hostile.items()} == dict.fromkeys(hostile, "failed")
+    assert hostile["exits"]["reason"] == "SystemExit: the hub called sys.exit(3)"
+    assert hostile["crashes"]["reason"] == "killed by signal SIGSEGV"
+    assert "more output than the sandbox allows" in hostile["floods"]["reason"]
+    assert hostile["hoards"]["error_type"] == "MemoryError"
+    assert hostile["raises"]["reason"] == "RuntimeError: no weights for you"
+    assert lock_json(config)["good"]["entrypoints"][0]["smoke"]["cpu"]["status"] == "ok"
+
+
 def test_an_unreachable_repo_is_marked_never_verified(built: tuple[ProjectConfig, dict[str, HubRepo]]) -> None:
     config, _ = built
     gone = lock_json(config)["gone"]
@@ -127,21 +195,62 @@ def test_an_unreachable_repo_is_marked_never_verified(built: tuple[ProjectConfig
     assert "Not yet verified" in html(config, "gone")
 
 
-def test_a_rebuild_with_nothing_changed_reuses_everything(built: tuple[ProjectConfig, dict[str, HubRepo]]) -> None:
+def test_a_rebuild_with_nothing_changed_reuses_everything(
+    built: tuple[ProjectConfig, dict[str, HubRepo]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Clones nothing (an empty cache stays empty), imports nothing and runs no model."""
     config, _ = built
     before = config.lock.read_bytes()
-    report = pipeline.lock(config, pipeline.LockOptions(only=("good", "broken", "slow")))
+    monkeypatch.setenv("PINHUB_BUILD_CACHE", str(tmp_path / "empty-cache"))
+    steps = Steps()
+    options = pipeline.LockOptions(only=("good", "broken", "slow", "hostile"), progress=steps, jobs=2)
+    report = pipeline.lock(config, options)
     assert report.rebuilt == [] and not report.written
     assert config.lock.read_bytes() == before
+    assert not (tmp_path / "empty-cache").exists()
+    assert {stage for _, stage in steps.steps} == {"begin 4", "fetch", "finished reused"}
+
+
+def copy_project(config: ProjectConfig, folder: Path) -> ProjectConfig:
+    """A copy of the built project, to change without disturbing the other tests."""
+    shutil.copytree(config.root, folder, ignore=shutil.ignore_patterns("site"))
+    return load_config(folder)
+
+
+def test_cuda_results_of_a_gpu_machine_survive_a_cpu_rebuild(
+    built: tuple[ProjectConfig, dict[str, HubRepo]], tmp_path: Path
+) -> None:
+    """Results for a device this machine lacks are carried over while the rest of the key matches."""
+    copy = copy_project(built[0], tmp_path / "copy")
+    lock = read_lock(copy.lock)
+    good = lock.entries["good"]
+    gpu = SmokeResult(status="ok", seconds=0.2, parameters=15, is_module=True, peak_device_memory_mb=8.0)
+    for entrypoint in good.entrypoints:
+        entrypoint.smoke["cuda"] = gpu
+    good.device_keys["cuda"] = device_key(good.key, "cuda")
+    write_lock(copy.lock, lock)
+    report = pipeline.lock(copy, pipeline.LockOptions(only=("good",), force=True, jobs=2))
+    assert report.rebuilt == ["good"]
+    rebuilt = read_lock(copy.lock).entries["good"]
+    assert rebuilt.verified_at >= good.verified_at
+    assert [e.smoke["cuda"] for e in rebuilt.entrypoints] == [gpu, gpu]
+    assert set(rebuilt.device_keys) == {"cpu", "cuda"}
+    assert rebuilt.entrypoints[0].smoke["cpu"].status == "ok"
+
+    text = copy.catalogue.read_text().replace("{input: {shape: [2, 4]}}", "{input: {shape: [5, 4]}}")
+    copy.catalogue.write_text(text)  # the key changes: the CUDA results no longer hold
+    pipeline.lock(copy, pipeline.LockOptions(only=("good",), jobs=2))
+    changed = read_lock(copy.lock).entries["good"]
+    assert changed.entrypoints[0].smoke["cuda"].status == "skipped"
+    assert changed.entrypoints[0].smoke["cuda"].reason.startswith("no CUDA device on the build machine")
+    assert set(changed.device_keys) == {"cpu"}
 
 
 def test_an_entry_that_can_no_longer_be_fetched_keeps_its_data_with_a_notice(
     built: tuple[ProjectConfig, dict[str, HubRepo]], tmp_path: Path
 ) -> None:
     config, repos = built
-    project = tmp_path / "copy"
-    shutil.copytree(config.root, project)
-    copy = load_config(project)
+    copy = copy_project(config, tmp_path / "copy")
     shutil.rmtree(Path(repos["good"].path))  # upstream disappears ...
     cache = copy.root.parent / "empty-cache"
     text = copy.catalogue.read_text().replace("{input: {shape: [2, 4]}}", "{input: {shape: [3, 4]}}")
@@ -158,7 +267,7 @@ def test_an_entry_that_can_no_longer_be_fetched_keeps_its_data_with_a_notice(
 
 def test_a_malformed_catalogue_writes_nothing(tmp_path: Path) -> None:
     config = load_config(make_project(tmp_path / "project", CATALOGUE_HEAD + "  - id: Not A Slug\n"))
-    with pytest.raises(InvalidInputError, match=r"catalogue.yaml:6: models\[0\].id: expected a slug"):
+    with pytest.raises(InvalidInputError, match=r"catalogue.yaml:\d+: models\[0\].id: expected a slug"):
         pipeline.build(config, pipeline.LockOptions())
     assert not config.lock.exists()
     assert not config.generated_dir.exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import textwrap
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,48 @@ def test_credentials_are_scrubbed_from_the_environment(tmp_path: Path, monkeypat
     assert "GITHUB_TOKEN" not in env and "AWS_SECRET_ACCESS_KEY" not in env and "MY_API_KEY" not in env
     assert env["HARMLESS_SETTING"] == "kept"
     assert env["PINHUB_OFFLINE"] == "1"
+
+
+def test_the_child_gets_an_empty_network_namespace_when_the_system_allows_one(tmp_path: Path) -> None:
+    """Below the guard: even a raw system call cannot reach anything (only a loopback that is down)."""
+    script = probe(
+        tmp_path,
+        """
+        import socket
+        def run():
+            return {"ok": True, "interfaces": sorted(name for _, name in socket.if_nameindex())}
+        """,
+    )
+    outcome = run_probe(script, [], Limits(timeout=30), cwd=tmp_path)
+    if outcome.isolation != "network namespace":
+        pytest.skip("this system does not let an unprivileged user make a network namespace")
+    assert outcome.result == {"ok": True, "interfaces": ["lo"]}
+
+
+def test_without_namespaces_the_guard_alone_is_used_and_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, listening_socket: int
+) -> None:
+    monkeypatch.setenv("PINHUB_SANDBOX_NETNS", "0")
+    script = probe(
+        tmp_path,
+        f"""
+        import socket
+        def run():
+            try:
+                socket.create_connection(("127.0.0.1", {listening_socket}), timeout=2)
+            except OSError as error:
+                return {{"ok": True, "error": str(error)}}
+            return {{"ok": True, "error": ""}}
+        """,
+    )
+    outcome = run_probe(script, [], Limits(timeout=30), cwd=tmp_path)
+    assert outcome.isolation == "socket guard"
+    assert outcome.result is not None and "network access is blocked" in outcome.result["error"]
+
+
+def test_probes_run_safely_from_several_threads(tmp_path: Path) -> None:
+    script = probe(tmp_path, "import os\ndef run(n):\n    return {'ok': True, 'n': int(n), 'pid': os.getpid()}\n")
+    with ThreadPoolExecutor(4) as pool:
+        outcomes = list(pool.map(lambda n: run_probe(script, [str(n)], Limits(timeout=30), cwd=tmp_path), range(8)))
+    assert [o.result["n"] for o in outcomes if o.result] == list(range(8))
+    assert len({o.result["pid"] for o in outcomes if o.result}) == 8

@@ -1,0 +1,191 @@
+"""Fetch at scale: shallow pinned fetches, retries on a flaky server, timeouts, and locks shared by builds."""
+
+from __future__ import annotations
+
+import functools
+import socket
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.catalogue.model import Entry
+from generator.fetch import FetchError, FetchPolicy, fetch_entry
+from generator.fetch.locks import LockTimeoutError, file_lock
+from tests.generator.hubrepos import GOOD_HUBCONF, HubRepo, commit_files, git, make_hub_repo
+
+
+def entry(repo: str, commit: str) -> Entry:
+    fields = {"id": "hub", "title": "Hub", "summary": "s", "repo": repo, "commit": commit, "category": "vision"}
+    return Entry.model_validate(fields)
+
+
+def no_pause(pauses: list[float]) -> FetchPolicy:
+    """Three attempts whose pauses are recorded instead of slept."""
+    return FetchPolicy(timeout=60, attempts=3, backoff=0.5, sleep=pauses.append)
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    server: FlakyGitServer
+
+    def do_GET(self) -> None:
+        self.server.requests += 1
+        if self.server.failures > 0:
+            self.server.failures -= 1
+            self.send_error(self.server.status)
+            return
+        super().do_GET()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class FlakyGitServer(ThreadingHTTPServer):
+    """Serves bare repositories over git's "dumb" HTTP protocol, answering `status` to the first requests."""
+
+    def __init__(self, root: Path, failures: int, status: int = 503) -> None:
+        super().__init__(("127.0.0.1", 0), functools.partial(_Handler, directory=str(root)))
+        self.failures, self.status, self.requests = failures, status, 0
+
+    def url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/{name}"
+
+
+@pytest.fixture
+def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> HubRepo:
+    """A hub repository published as a bare repo under tmp_path/www/hub.git."""
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    upstream = make_hub_repo(tmp_path / "upstream", {"hubconf.py": GOOD_HUBCONF})
+    bare = tmp_path / "www" / "hub.git"
+    git(tmp_path, "clone", "--quiet", "--bare", str(upstream.path), str(bare))
+    git(bare, "update-server-info")
+    return HubRepo(bare, upstream.commit)
+
+
+@pytest.fixture
+def flaky(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[FlakyGitServer]:
+    failures, status = getattr(request, "param", (2, 503))
+    server = FlakyGitServer(tmp_path / "www", failures, status)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_only_the_pinned_commit_is_fetched_not_the_history(tmp_path: Path) -> None:
+    first = make_hub_repo(tmp_path / "upstream", {"hubconf.py": GOOD_HUBCONF, "big.bin": "x" * 100_000})
+    pinned = commit_files(first.path, {"big.bin": "y" * 100_000})
+    commit_files(first.path, {"big.bin": "z" * 100_000})
+    fetch_entry(entry(first.url, pinned.commit), tmp_path, tmp_path / "cache")
+    (mirror,) = (tmp_path / "cache" / "mirrors").iterdir()
+    assert git(mirror, "rev-list", "--count", "--all") == "1"
+    assert (mirror / "shallow").read_text().split() == [pinned.commit]
+    missing = subprocess.run(["git", "cat-file", "-e", first.commit], cwd=mirror, capture_output=True)
+    assert missing.returncode != 0, "an older commit was fetched"
+
+
+@pytest.mark.parametrize("flaky", [(2, 503)], indirect=True)
+def test_a_flaky_server_is_tried_again_with_growing_pauses(served: HubRepo, flaky: FlakyGitServer) -> None:
+    pauses: list[float] = []
+    checkout = fetch_entry(
+        entry(flaky.url("hub.git"), served.commit), served.path, served.path / "cache", no_pause(pauses)
+    )
+    assert git(checkout.hub_dir, "rev-parse", "HEAD") == served.commit
+    # Two 503s on the shallow fetch, then the dumb protocol refuses a shallow fetch and the full one works.
+    assert pauses == [0.5, 1.0]
+
+
+@pytest.mark.parametrize("flaky", [(1000, 503)], indirect=True)
+def test_a_server_that_keeps_failing_gives_a_clear_error_after_the_last_attempt(
+    served: HubRepo, flaky: FlakyGitServer
+) -> None:
+    pauses: list[float] = []
+    with pytest.raises(FetchError, match=r"cannot fetch http://127.*: .*503.* \(after 3 attempts\)"):
+        fetch_entry(entry(flaky.url("hub.git"), served.commit), served.path, served.path / "cache", no_pause(pauses))
+    assert pauses == [0.5, 1.0]
+    assert flaky.requests == 3, "a transient failure of the shallow fetch is not 'fixed' by a full fetch"
+
+
+@pytest.mark.parametrize("flaky", [(1000, 404)], indirect=True)
+def test_a_permanent_failure_is_not_tried_again(served: HubRepo, flaky: FlakyGitServer) -> None:
+    pauses: list[float] = []
+    with pytest.raises(FetchError, match=r"at [0-9a-f]{12}: fatal: repository '.*' not found$"):
+        fetch_entry(entry(flaky.url("hub.git"), served.commit), served.path, served.path / "cache", no_pause(pauses))
+    assert pauses == []
+
+
+def test_a_server_that_never_answers_times_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()  # accepts connections into the backlog and never answers
+    url = f"http://127.0.0.1:{silent.getsockname()[1]}/hub.git"
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r"timed out after 1.5 s"):
+        fetch_entry(entry(url, "0" * 40), tmp_path, tmp_path / "cache", FetchPolicy(timeout=1.5))
+    assert time.monotonic() - started < 10
+    silent.close()
+
+
+def test_entries_of_one_repo_fetch_in_parallel_into_one_mirror(tmp_path: Path) -> None:
+    upstream = make_hub_repo(tmp_path / "upstream", {"hubconf.py": GOOD_HUBCONF})
+    commits = [upstream.commit] + [commit_files(upstream.path, {"n.txt": str(n)}).commit for n in range(5)]
+    pinned = commits + commits  # every commit twice: two threads race for the same checkout too
+    with ThreadPoolExecutor(6) as pool:
+        checkouts = list(pool.map(lambda c: fetch_entry(entry(upstream.url, c), tmp_path, tmp_path / "cache"), pinned))
+    assert [git(c.hub_dir, "rev-parse", "HEAD") for c in checkouts] == pinned
+    assert len(list((tmp_path / "cache" / "mirrors").iterdir())) == 1
+    assert len(list((tmp_path / "cache" / "checkouts").iterdir())) == 6
+
+
+HOLD_LOCK = """
+import sys, time
+from pathlib import Path
+from generator.fetch.locks import file_lock
+with file_lock(Path(sys.argv[1]), timeout=5):
+    print("held", flush=True)
+    time.sleep(float(sys.argv[2]))
+"""
+
+
+def hold_lock(path: Path, seconds: float) -> subprocess.Popen[str]:
+    """Another build: a process that holds the lock for `seconds`."""
+    code = textwrap.dedent(HOLD_LOCK)
+    process = subprocess.Popen([sys.executable, "-c", code, str(path), str(seconds)], stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None and process.stdout.readline() == "held\n"
+    return process
+
+
+def test_a_lock_held_by_another_build_is_waited_for(tmp_path: Path) -> None:
+    holder = hold_lock(tmp_path / "repo.lock", 1.0)
+    started = time.monotonic()
+    with file_lock(tmp_path / "repo.lock", timeout=30):
+        waited = time.monotonic() - started
+    holder.wait()
+    assert waited > 0.5
+
+
+def test_a_lock_held_too_long_is_a_clear_error(tmp_path: Path) -> None:
+    holder = hold_lock(tmp_path / "repo.lock", 3.0)
+    message = r"repo\.lock is held by another build for more than 0.3 s"
+    with pytest.raises(LockTimeoutError, match=message), file_lock(tmp_path / "repo.lock", timeout=0.3):
+        pass
+    holder.kill()
+    holder.wait()
+
+
+def test_a_lock_dies_with_its_holder(tmp_path: Path) -> None:
+    holder = hold_lock(tmp_path / "repo.lock", 60.0)
+    holder.kill()
+    holder.wait()
+    with file_lock(tmp_path / "repo.lock", timeout=1):
+        pass
