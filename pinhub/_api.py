@@ -152,6 +152,8 @@ def open_hub(
     resolved = resolve_spec(spec, force_reload, verbose)
     state = resolved.commit or hubconf.fingerprint(resolved.path)
     if not hubconf.is_imported(resolved.path, state):
-        requirements = hubconf.read_dependencies(resolved.path / hubconf.HUBCONF)
-        check_requirements(requirements, hub_dir=resolved.path, what=str(resolved))
+        requirements = resolved.dependencies
+        if requirements is None:
+            requirements = tuple(hubconf.read_dependencies(resolved.path / hubconf.HUBCONF))
+        check_requirements([*requirements], hub_dir=resolved.path, what=str(resolved))
     return hubconf.import_hubconf(resolved.path, state=state), resolved

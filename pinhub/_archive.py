@@ -2,7 +2,8 @@
 
 Refused: absolute names, ``..`` components, links whose target (resolved on disk) leaves the
 folder, hard links to anything but an earlier file of the archive, devices and fifos. Symbolic links
-are created last, after every file, so no file is ever written through one.
+are created last, after every file, so no file is ever written through one. Files are made read-only
+(folders stay writable, for ``__pycache__``).
 """
 
 from __future__ import annotations
@@ -33,11 +34,14 @@ class Extracted:
         commit: the commit id ``git archive`` embedded in the archive, if any.
         files: relative POSIX path to ``(size, sha256)`` of every regular file.
         links: relative POSIX path to target of every symbolic link.
+        dependencies: for each hubconf.py, its ``dependencies`` read statically (None if unreadable);
+            filled in by the caller, kept in the manifest so a cache hit need not parse hubconf.py.
     """
 
     commit: str | None = None
     files: dict[str, tuple[int, str]] = field(default_factory=dict)
     links: dict[str, str] = field(default_factory=dict)
+    dependencies: dict[str, list[str] | None] = field(default_factory=dict)
 
 
 def archive_commit(archive: Path) -> str | None:
@@ -134,7 +138,7 @@ class _Extraction:
                 out.write(chunk)
                 digest.update(chunk)
                 size += len(chunk)
-        target.chmod(0o755 if executable else 0o644)
+        target.chmod(0o555 if executable else 0o444)  # a cached commit is read-only
         self.result.files[relative] = (size, digest.hexdigest())
 
     def copy_hard_link(self, relative: str, member: tarfile.TarInfo) -> None:

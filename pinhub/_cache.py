@@ -65,23 +65,36 @@ def git_root(url: str) -> Path:
     return repos_root() / "git" / f"{slug}-{hashlib.sha256(url.encode()).hexdigest()[:12]}"
 
 
-def is_complete(entry: Entry) -> bool:
-    """Whether the folder exists, carries a manifest for this commit, and matches it."""
+def verified_manifest(entry: Entry) -> dict[str, Any] | None:
+    """The folder's manifest if the folder exists, is of this commit and matches its manifest; else None.
+
+    This runs on every cache hit, so it works on strings and ``os`` calls rather than Path objects.
+    """
+    folder = os.path.join(entry.root, entry.commit)
     try:
-        manifest = json.loads((entry.path / MANIFEST_NAME).read_text(encoding="utf-8"))
+        with open(os.path.join(folder, MANIFEST_NAME), encoding="utf-8") as handle:
+            manifest: dict[str, Any] = json.load(handle)
         if manifest["format"] != MANIFEST_FORMAT or manifest["commit"] != entry.commit:
-            return False
-        files_ok = all(_file_matches(entry.path / name, *facts) for name, facts in manifest["files"].items())
-        return files_ok and all(os.readlink(entry.path / name) == to for name, to in manifest["links"].items())
+            return None
+        files_ok = all(_file_matches(os.path.join(folder, name), *facts) for name, facts in manifest["files"].items())
+        links = manifest["links"].items()
+        if files_ok and all(os.readlink(os.path.join(folder, name)) == to for name, to in links):
+            return manifest
     except (OSError, ValueError, KeyError, TypeError):
-        return False
+        pass
+    return None
 
 
-def _file_matches(path: Path, size: int, mtime_ns: int, sha256: str) -> bool:
-    info = path.lstat()
+def is_complete(entry: Entry) -> bool:
+    """Whether the folder is a complete, untouched build of its commit."""
+    return verified_manifest(entry) is not None
+
+
+def _file_matches(path: str, size: int, mtime_ns: int, sha256: str) -> bool:
+    info = os.lstat(path)
     if not stat.S_ISREG(info.st_mode) or info.st_size != size:
         return False
-    return info.st_mtime_ns == mtime_ns or _sha256(path) == sha256
+    return info.st_mtime_ns == mtime_ns or _sha256(Path(path)) == sha256
 
 
 def _sha256(path: Path) -> str:
@@ -164,7 +177,14 @@ def _write_manifest(folder: Path, extracted: Extracted, commit: str, meta: dict[
     files = {}
     for name, (size, sha256) in sorted(extracted.files.items()):
         files[name] = [size, (folder / name).lstat().st_mtime_ns, sha256]
-    manifest = {"format": MANIFEST_FORMAT, "commit": commit, **meta, "files": files, "links": extracted.links}
+    manifest = {
+        "format": MANIFEST_FORMAT,
+        "commit": commit,
+        **meta,
+        "files": files,
+        "links": extracted.links,
+        "dependencies": extracted.dependencies,
+    }
     (folder / MANIFEST_NAME).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
 
 

@@ -283,30 +283,41 @@ def _compare(left: str, op: str, right: str) -> bool:
         return (left == right) == (op != "!=")
 
 
-def _installed_version(name: str, hub_dir: Path | None) -> tuple[bool, str | None]:
-    """Whether ``name`` is available, and its version when known."""
-    try:
-        return True, importlib.metadata.version(name)
-    except importlib.metadata.PackageNotFoundError:
-        pass
+def _importable(name: str, hub_dir: Path | None) -> bool:
+    """Whether ``name`` imports as a module: one the hub ships, or one on sys.path (torch.hub's check)."""
     if not all(part.isidentifier() for part in name.split(".")):
-        return False, None
+        return False
     top = name.split(".")[0]
     if hub_dir is not None and ((hub_dir / f"{top}.py").is_file() or (hub_dir / top / "__init__.py").is_file()):
-        return True, None  # the hub ships the module itself
+        return True
     try:
-        found = importlib.util.find_spec(name) is not None
+        return importlib.util.find_spec(name) is not None
     except (ImportError, ValueError):
-        found = False
-    if not found:
-        return False, None
-    distributions = importlib.metadata.packages_distributions().get(top, [])
-    return True, importlib.metadata.version(distributions[0]) if distributions else None
+        return False
+
+
+def _installed_version(name: str, hub_dir: Path | None, need_version: bool) -> tuple[bool, str | None]:
+    """Whether ``name`` (a distribution or an import name) is available, and its version when asked and known.
+
+    An importable name without a version to check is settled without reading package metadata, which
+    is the slow part.
+    """
+    importable = _importable(name, hub_dir)
+    if importable and not need_version:
+        return True, None
+    try:
+        distribution = importlib.metadata.distribution(name)
+    except importlib.metadata.PackageNotFoundError:
+        if not importable:
+            return False, None
+        owners = importlib.metadata.packages_distributions().get(name.split(".")[0], [])
+        return True, importlib.metadata.version(owners[0]) if owners else None
+    return True, distribution.version if need_version else None
 
 
 def _problem(requirement: Requirement, hub_dir: Path | None) -> str | None:
     """Why a requirement is not met, or None when it is."""
-    available, version = _installed_version(requirement.name, hub_dir)
+    available, version = _installed_version(requirement.name, hub_dir, bool(requirement.specifiers))
     if not available:
         return "not installed"
     if version is None or not requirement.specifiers:

@@ -23,6 +23,7 @@ import importlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import os
 import sys
 import threading
 import types
@@ -33,8 +34,10 @@ from typing import Any
 
 PREFIX = "_pinhub_hub_"
 
-# Module state that isolation needs: the hubs imported so far, the window stack, and its lock.
+# Module state that isolation needs: the hubs imported so far (by package, and by folder as given, so a
+# repeated load skips resolving the path), the window stack, and its lock.
 _HUBS: dict[str, Hub] = {}
+_BY_FOLDER: dict[tuple[str, str], Hub] = {}
 _ACTIVE: list[Hub] = []
 _WINDOW_LOCK = threading.RLock()
 
@@ -52,10 +55,14 @@ class Hub:
 
 def register(path: Path, fingerprint: str) -> Hub:
     """The hub for a folder at a given state, creating its private package on first use."""
+    known = _BY_FOLDER.get((os.fspath(path), fingerprint))
+    if known is not None:
+        return known
     real = path.resolve()
     package = _package_name(real, fingerprint)
     hub = _HUBS.get(package)
     if hub is not None:
+        _BY_FOLDER[(os.fspath(path), fingerprint)] = hub
         return hub
     hub = Hub(package, real, _own_names(real))
     hub.builtins = {**vars(builtins), "__import__": _hub_import(hub)}
@@ -66,6 +73,7 @@ def register(path: Path, fingerprint: str) -> Hub:
     sys.modules[package] = root
     _install_finder()
     _HUBS[package] = hub
+    _BY_FOLDER[(os.fspath(path), fingerprint)] = hub
     return hub
 
 
@@ -75,7 +83,9 @@ def _package_name(real_path: Path, fingerprint: str) -> str:
 
 def imported(path: Path, fingerprint: str, name: str) -> bool:
     """Whether module ``name`` of the hub in ``path`` (in that state) is already imported."""
-    return f"{_package_name(path.resolve(), fingerprint)}.{name}" in sys.modules
+    known = _BY_FOLDER.get((os.fspath(path), fingerprint))
+    package = known.package if known is not None else _package_name(path.resolve(), fingerprint)
+    return f"{package}.{name}" in sys.modules
 
 
 def hub_of(module: types.ModuleType) -> Hub | None:
@@ -85,6 +95,9 @@ def hub_of(module: types.ModuleType) -> Hub | None:
 
 def import_module(hub: Hub, name: str) -> types.ModuleType:
     """Import a module of the hub (``"hubconf"``, ``"models"``) in its window."""
+    imported = sys.modules.get(f"{hub.package}.{name}")
+    if imported is not None:
+        return imported
     with window(hub):
         return importlib.import_module(f"{hub.package}.{name}")
 
@@ -211,12 +224,12 @@ def window(hub: Hub) -> Iterator[None]:
 
 
 def _public_keys(names: frozenset[str]) -> list[str]:
-    """Entries of sys.modules under any of ``names`` (the packages and their submodules)."""
+    """Entries of sys.modules under any of ``names`` (the modules, and the submodules of packages)."""
     present = [name for name in names if name in sys.modules]
-    if not present:
-        return []
-    prefixes = tuple(f"{name}." for name in present)
-    return present + [key for key in list(sys.modules) if key.startswith(prefixes)]
+    packages = tuple(f"{name}." for name in present if hasattr(sys.modules[name], "__path__"))
+    if not packages:
+        return present
+    return present + [key for key in list(sys.modules) if key.startswith(packages)]
 
 
 def _swap_in(hub: Hub) -> dict[str, types.ModuleType]:

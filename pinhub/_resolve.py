@@ -11,11 +11,12 @@ from __future__ import annotations
 import os
 import shlex
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pinhub._archive import Extracted, archive_commit, extract
-from pinhub._cache import Entry, cached_commits, fill, is_complete, record_ref, recorded_ref
+from pinhub._cache import Entry, cached_commits, fill, is_complete, record_ref, recorded_ref, verified_manifest
 from pinhub._dirs import dir_was_set, get_dir
 from pinhub._http import log, offline_mode
 from pinhub._refs import RemoteRefs
@@ -31,7 +32,7 @@ from pinhub.errors import (
     RefNotFoundError,
     RepoSpecError,
 )
-from pinhub.hubconf import HUBCONF
+from pinhub.hubconf import HUBCONF, read_dependencies
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class Resolved:
         commit: the exact 40-hex commit loaded (None for a local directory).
         subdir: the sub-directory holding hubconf.py, if any.
         path: the folder holding hubconf.py.
+        dependencies: the hub's ``dependencies`` as read from hubconf.py when the commit was cached
+            (None for a local directory, or when they could not be read statically).
     """
 
     source: str
@@ -53,6 +56,7 @@ class Resolved:
     commit: str | None
     subdir: str | None
     path: Path
+    dependencies: tuple[str, ...] | None = field(default=None, repr=False, compare=False)
 
     def __str__(self) -> str:
         pin = f"@{self.commit}" if self.commit else ""
@@ -96,23 +100,26 @@ def resolve_spec(spec: RepoSpec, force_reload: bool = False, verbose: bool = Tru
     if spec.source == "local":
         if spec.commit is not None:
             raise RepoSpecError("commit= needs source='github' or source='git'; a local directory has no pin")
-        return _finish(spec, Path(spec.location), None)
+        return _finish(spec, Path(spec.location), None, None)
     source = source_for(spec)
     commit, fetched = (spec.full_commit, False) if spec.full_commit else _resolve_ref(source, spec)
     entry = Entry(source.root, commit)
-    if not fetched and not force_reload and is_complete(entry):
+    manifest = None if fetched or force_reload else verified_manifest(entry)
+    if manifest is not None:
         if verbose:
             log(f"Using cache found in {entry.path}")
     elif not fetched:
         _fetch(source, spec, entry, force_reload)
-    return _finish(spec, entry.path, commit)
+    return _finish(spec, entry.path, commit, manifest or verified_manifest(entry))
 
 
-def _finish(spec: RepoSpec, repo_path: Path, commit: str | None) -> Resolved:
+def _finish(spec: RepoSpec, repo_path: Path, commit: str | None, manifest: dict[str, Any] | None) -> Resolved:
     hub = repo_path / spec.subdir if spec.subdir else repo_path
     if not (hub / HUBCONF).is_file():
         raise HubconfError(f"{spec.describe(commit)} has no {HUBCONF} (looked in {hub})")
-    return Resolved(spec.source, spec.location, spec.ref, commit, spec.subdir, hub)
+    recorded = (manifest or {}).get("dependencies", {}).get(f"{spec.subdir}/{HUBCONF}" if spec.subdir else HUBCONF)
+    dependencies = tuple(recorded) if isinstance(recorded, list) else None
+    return Resolved(spec.source, spec.location, spec.ref, commit, spec.subdir, hub, dependencies)
 
 
 def _resolve_ref(source: RepoSource, spec: RepoSpec) -> tuple[str, bool]:
@@ -214,12 +221,17 @@ def _fetch_revision(source: RepoSource, spec: RepoSpec, revision: str) -> str:
 
 
 def _extract_checked(archive: Path, folder: Path, commit: str) -> Extracted:
-    """Extract, refusing an archive that is not of the pinned commit."""
+    """Extract, refusing an archive that is not of the pinned commit; record each hubconf.py's dependencies."""
     extracted = extract(archive, folder)
     if extracted.commit != commit:
-        raise ArchiveError(
-            f"expected an archive of commit {commit}, got one of {extracted.commit or 'an unknown commit'}"
-        )
+        found = extracted.commit or "no commit id"
+        raise ArchiveError(f"expected an archive of commit {commit}, got one with {found}")
+    for name in extracted.files:
+        if name == HUBCONF or name.endswith(f"/{HUBCONF}"):
+            try:
+                extracted.dependencies[name] = read_dependencies(folder / name)
+            except HubconfError:
+                extracted.dependencies[name] = None  # reported when this hub is loaded
     return extracted
 
 

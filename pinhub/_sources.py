@@ -44,10 +44,18 @@ class RepoSource(Protocol):
 
 
 def source_for(spec: RepoSpec) -> RepoSource:
-    """The source that serves a github or git request."""
-    if spec.source == "github":
-        return GitHubSource(*spec.owner_name)
-    return GitSource(spec.location)
+    """The source that serves a github or git request.
+
+    A ``file://`` ``PINHUB_GITHUB_URL`` names a folder of mirrors (``<owner>/<name>.git``, as ``git
+    clone --mirror`` makes them), read with git; the cache is the one GitHub's repositories use.
+    """
+    if spec.source == "git":
+        return GitSource(spec.location)
+    owner, name = spec.owner_name
+    base = github_base()
+    if base.startswith("file://"):
+        return GitSource(f"{base}/{owner}/{name}.git", root=github_root(owner, name))
+    return GitHubSource(owner, name)
 
 
 class GitHubSource:
@@ -79,9 +87,9 @@ class GitHubSource:
 class GitSource:
     """Any URL git can fetch from: ``https://``, ``ssh://``, ``git@host:path``, ``file://``."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, root: Path | None = None) -> None:
         self.url = url
-        self.root = git_root(url)
+        self.root = root or git_root(url)
 
     def list_refs(self) -> RemoteRefs:
         return parse_ls_remote(_git("ls-remote", "--", self.url, network=True))

@@ -26,12 +26,23 @@ def trust_key(spec: RepoSpec) -> str:
     return spec.location
 
 
-def _trusted_lines() -> set[str]:
+# The last reading of the trusted list, reused while the file's size and mtime do not change.
+_read_cache: dict[str, tuple[tuple[int, int], frozenset[str]]] = {}
+
+
+def _trusted_lines() -> frozenset[str]:
+    path = trusted_list_path()
     try:
-        text = trusted_list_path().read_text(encoding="utf-8")
+        info = path.stat()
+        stamp = (info.st_size, info.st_mtime_ns)
+        cached = _read_cache.get(str(path))
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        lines = frozenset(line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
     except FileNotFoundError:
-        return set()
-    return {line.strip() for line in text.splitlines() if line.strip()}
+        return frozenset()
+    _read_cache[str(path)] = (stamp, lines)
+    return lines
 
 
 def is_trusted(spec: RepoSpec) -> bool:

@@ -14,11 +14,14 @@ from pinhub.errors import (
     ArchiveError,
     DownloadError,
     HubconfError,
+    MissingDependenciesError,
     OfflineCacheMissError,
     RefNotFoundError,
 )
 from tests.pinhub.archives import file, tar_gz
 from tests.pinhub.conftest import Widgets
+from tests.pinhub.gitrepos import GitRepo, git
+from tests.pinhub.hubs import affine_hub
 from tests.pinhub.server import HubServer
 
 
@@ -94,6 +97,41 @@ class TestPins:
         server.switches.refs_missing = True
         assert load("acme/widgets:dev").__pinhub__.commit == widgets.third
 
+    def test_subdir(self, tmp_path: Path, server: HubServer) -> None:
+        repo = GitRepo(tmp_path / "project")
+        files = {f"examples/affine/{name}": content for name, content in affine_hub(4).items()}
+        commit = repo.commit({**files, "README.md": "a project with a hub in a sub-folder\n"})
+        server.add("acme/project", repo.path)
+        model = load("acme/project", commit=commit, subdir="examples/affine")
+        assert offset_of(model) == 4
+        assert model.__pinhub__.subdir == "examples/affine"
+        assert (
+            model.__pinhub__.path == Path(pinhub.get_dir()) / "pinhub/github/acme/project" / commit / "examples/affine"
+        )
+        assert pinhub.resolve("acme/project", commit=commit, subdir="examples/affine").dependencies == ("torch",)
+
+    def test_dependencies_are_checked_before_the_hub_runs(self, tmp_path: Path, server: HubServer) -> None:
+        repo = GitRepo(tmp_path / "needy")
+        hubconf = "import pinhub_missing_module\ndependencies = ['pinhub-missing-module>=2']\ndef f():\n    return 1\n"
+        commit = repo.commit({"hubconf.py": hubconf})
+        server.add("acme/needy", repo.path)
+        with pytest.raises(MissingDependenciesError, match=r"pinhub-missing-module>=2 \(not installed\)"):
+            pinhub.load("acme/needy", "f", commit=commit, trust_repo=True)
+
+    def test_cached_files_are_read_only(self, widgets: Widgets) -> None:
+        path = load(commit=widgets.first).__pinhub__.path
+        assert not os.stat(path / "models.py").st_mode & 0o222
+
+    def test_a_folder_of_git_mirrors_serves_as_github(
+        self, widgets: Widgets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        mirrors = tmp_path / "mirrors"
+        git("clone", "-q", "--mirror", str(widgets.repo.path), str(mirrors / "acme" / "widgets.git"))
+        monkeypatch.setenv("PINHUB_GITHUB_URL", mirrors.as_uri())
+        assert load("acme/widgets:dev").__pinhub__.commit == widgets.third
+        assert offset_of(load(commit=widgets.first[:8])) == 1
+        assert (cache_root() / widgets.first).is_dir()
+
     def test_subdir_without_hubconf(self, widgets: Widgets) -> None:
         with pytest.raises(HubconfError, match=r"has no hubconf\.py"):
             load(commit=widgets.first, subdir="utils")
@@ -129,6 +167,7 @@ class TestCache:
     def test_tampered_file_is_replaced(self, widgets: Widgets, server: HubServer) -> None:
         load(commit=widgets.first)
         consts = cache_root() / widgets.first / "utils" / "consts.py"
+        consts.chmod(0o644)  # cached files are read-only
         consts.write_text("OFFSET = 99\n")
         assert offset_of(load(commit=widgets.first)) == 1
         assert consts.read_text() == "OFFSET = 10\n"
