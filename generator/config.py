@@ -33,7 +33,11 @@ class ProjectConfig:
         catalogue: catalogue.yaml; `lock` sits beside it.
         site_url: The published site's address, from mkdocs.yml (ends with '/').
         github_repo: 'owner/name' of this project on GitHub, from mkdocs.yml's repo_url.
+        notebooks_repo: 'owner/name' of the GitHub repository the notebooks are published in (Colab
+            opens notebooks from GitHub only); by default this project's repository.
         notebooks_branch: The branch the site (and so its notebooks) is published on.
+        notebooks_path: Folder of the built site inside that branch ('' when the site is its root).
+        build_dir: Scratch space for the build's caches (executed notebooks), ignored by git.
     """
 
     root: Path
@@ -46,11 +50,24 @@ class ProjectConfig:
     site_url: str
     github_repo: str
     notebooks_branch: str = "gh-pages"
+    notebooks_repo: str = ""
+    notebooks_path: str = ""
+    build_dir: Path | None = None
 
     @property
     def repo_url(self) -> str:
         """This project's GitHub page."""
         return f"https://github.com/{self.github_repo}"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Where build steps keep what they can reuse (`build_dir`, else `.build/` in the project)."""
+        return self.build_dir or self.root / ".build"
+
+    @property
+    def reactions(self) -> Path:
+        """Reaction counts per entry that the verify workflow records from the site's discussions, if any."""
+        return self.catalogue.with_name("reactions.json")
 
 
 def load_config(root: Path, catalogue: Path | None = None, site_dir: Path | None = None) -> ProjectConfig:
@@ -60,6 +77,7 @@ def load_config(root: Path, catalogue: Path | None = None, site_dir: Path | None
     catalogue = catalogue or root / "catalogue" / "catalogue.yaml"
     docs_dir = root / str(settings.get("docs_dir", "docs"))
     pinhub_extra = (settings.get("extra") or {}).get("pinhub") or {}
+    github_repo = _github_repo(mkdocs_yml, settings)
     return ProjectConfig(
         root=root,
         catalogue=catalogue,
@@ -69,8 +87,10 @@ def load_config(root: Path, catalogue: Path | None = None, site_dir: Path | None
         generated_dir=docs_dir / "models",
         site_dir=site_dir or root / str(settings.get("site_dir", "site")),
         site_url=_site_url(mkdocs_yml, settings),
-        github_repo=_github_repo(mkdocs_yml, settings),
-        notebooks_branch=str(pinhub_extra.get("notebooks_branch", "gh-pages")),
+        github_repo=github_repo,
+        notebooks_branch=str(pinhub_extra.get("notebooks_branch") or "gh-pages"),
+        notebooks_repo=str(pinhub_extra.get("notebooks_repo") or github_repo),
+        notebooks_path=str(pinhub_extra.get("notebooks_path") or "").strip("/"),
     )
 
 

@@ -27,8 +27,13 @@ def hubconf_url(source: Source) -> str | None:
 
 
 def colab_url(github_repo: str, branch: str, notebook_path: str) -> str:
-    """Colab opens notebooks from GitHub only: the notebook as published on `branch` of this project."""
-    return f"{COLAB}/{github_repo}/blob/{branch}/{notebook_path}"
+    """Colab opens notebooks from GitHub only: the notebook as published on `branch` of `github_repo`."""
+    return f"{COLAB}/{github_repo}/blob/{branch}/{notebook_path.strip('/')}"
+
+
+def is_web_url(text: str) -> bool:
+    """True for an http(s) address (a result's source may be a URL or a sentence)."""
+    return bool(re.match(r"^https?://[^\s<>\"'`]+$", text))
 
 
 def paper_links(paper: Paper) -> list[tuple[str, str]]:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import nbformat
 from nbformat.notebooknode import NotebookNode
 
+from generator.render.explore import example_tensor
 from generator.render.view import ModelView
 
 GPU_NOTE = "This model needs a GPU: in Colab choose *Runtime → Change runtime type → GPU* before running the cells."
+# Cells with this tag install packages: the build runs its notebooks in an environment that has them.
+INSTALL_TAG = "install"
 
 
 def model_notebook(view: ModelView) -> NotebookNode:
@@ -16,12 +19,15 @@ def model_notebook(view: ModelView) -> NotebookNode:
     cells = [nbformat.v4.new_markdown_cell(_introduction(view))]
     if entry.accelerator == "cuda":
         cells.append(nbformat.v4.new_markdown_cell(f"**{GPU_NOTE}**"))
-    cells.append(nbformat.v4.new_code_cell(f"%pip install --quiet {view.pip_line.removeprefix('pip install ')}"))
+    install = f"%pip install --quiet {view.pip_line.removeprefix('pip install ')}"
+    cells.append(nbformat.v4.new_code_cell(install, metadata={"tags": [INSTALL_TAG]}))
     cells.append(nbformat.v4.new_code_cell(view.notebook_load_code.strip()))
     usage = entry.example.strip() or _default_usage(view)
     if usage:
         cells.append(nbformat.v4.new_code_cell(usage))
     notebook = nbformat.v4.new_notebook(cells=cells)
+    for number, cell in enumerate(notebook.cells):
+        cell.id = f"{entry.id}-{number}"  # stable ids: the same inputs give the same file
     notebook.metadata.update(
         {
             "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
@@ -36,7 +42,11 @@ def model_notebook(view: ModelView) -> NotebookNode:
 def _introduction(view: ModelView) -> str:
     entry = view.entry
     commit = f"`{view.commit[:12]}`" if view.commit else "no commit yet"
-    return f"# {entry.title}\n\n{entry.summary}\n\nPinned to {commit} of `{entry.repo}`."
+    return (
+        f"# {entry.title}\n\n{entry.summary}\n\n"
+        f"Pinned to {commit} of `{view.source_name}`. The first cell installs `pinhub`, the loader, "
+        "and the model's dependencies; the next loads the model at exactly that commit."
+    )
 
 
 def _default_usage(view: ModelView) -> str:
@@ -44,14 +54,9 @@ def _default_usage(view: ModelView) -> str:
     example = view.entry.smoke.input
     if example is None:
         return "print(model)"
-    shape = ", ".join(str(n) for n in example.shape)
-    if example.dtype == "int64":
-        make = f"torch.randint(0, {example.high}, ({shape},))"
-    else:
-        make = f"torch.randn({shape}, dtype=torch.{example.dtype})"
     return (
         "import torch\n\n"
-        f"example = {make}\n"
+        f"example = {example_tensor(example)}\n"
         "with torch.inference_mode():\n"
         "    output = model.eval()(example)\n"
         "print(type(output).__name__, getattr(output, 'shape', ''))"

@@ -4,15 +4,37 @@ from __future__ import annotations
 
 import re
 import textwrap
+from dataclasses import dataclass
 from functools import cache
 
 import jinja2
 from markupsafe import Markup
 
-from generator.catalogue.model import Catalogue
+from generator.catalogue.model import Catalogue, Category
 from generator.records import SmokeResult
-from generator.render.snippets import fenced
-from generator.render.view import DEVICE_LABELS, ModelView
+from generator.render.links import is_web_url
+from generator.render.markup import code_span, fenced
+from generator.render.view import DEVICE_LABELS, SYMBOLS, ModelView
+
+RECENT = 6  # entries the home page lists as recently updated
+
+
+@dataclass(frozen=True)
+class ExampleOutput:
+    """The executed example notebook as Markdown, for the model page's "Example output" section."""
+
+    caption: str
+    markdown: Markup
+
+
+@dataclass(frozen=True)
+class Row:
+    """One model in a table of models, with the values its columns sort by."""
+
+    view: ModelView
+    parameters: int | None
+    cpu_seconds: float | None
+    votes: int | None
 
 
 @cache
@@ -27,69 +49,95 @@ def _environment() -> jinja2.Environment:
     )
     environment.globals.update(
         device_labels=DEVICE_LABELS,
+        symbols=SYMBOLS,
         status_text=status_text,
         seconds=seconds,
         count=count,
+        megabytes=megabytes,
         shape_text=shape_text,
-        inline_code=inline_code,
-        fenced=lambda code, language: Markup(fenced(code, language)),
+        code_span=code_span,
+        fenced=fenced,
+        indented=indented,
+        type_name=type_name,
+        is_web_url=is_web_url,
     )
     return environment
 
 
-def model_page(view: ModelView) -> str:
+def model_page(view: ModelView, example: ExampleOutput | None = None) -> str:
     """The Markdown of one model page."""
-    return (
-        _environment()
-        .get_template("model.md.j2")
-        .render(
-            **vars(view),
-            pip_line_block=_safe(fenced(view.pip_line, "bash")),
-            pinhub_block=_safe(_indent(fenced(view.pinhub_code))),
-            torch_hub_block=_safe(_indent(fenced(view.torch_hub_code))),
-        )
+    template = _environment().get_template("model.md.j2")
+    return template.render(**vars(view), primary=view.primary, example=example)
+
+
+def index_page(rows: list[Row], catalogue: Catalogue) -> str:
+    """The sortable table of every model."""
+    verified = sum(1 for row in rows if row.view.verified)
+    template = _environment().get_template("index.md.j2")
+    return template.render(
+        rows=rows, categories=catalogue.categories, verified=verified, votes=_has_votes(rows), prefix=""
     )
 
 
-def index_page(views: list[ModelView], catalogue: Catalogue) -> str:
-    """The table of every model."""
-    verified = sum(1 for v in views if any(b.state == "ok" for b in v.badges))
-    return (
-        _environment()
-        .get_template("index.md.j2")
-        .render(views=views, categories=catalogue.categories, verified=verified)
+def category_page(category: Category, rows: list[Row]) -> str:
+    """The models of one category."""
+    template = _environment().get_template("category.md.j2")
+    return template.render(category=category, rows=rows, votes=_has_votes(rows), prefix="../")
+
+
+def home_include(rows: list[Row], catalogue: Catalogue) -> str:
+    """The generated part of the home page: counts, the category cards, recently updated entries."""
+    per_category = {c.id: sum(1 for row in rows if row.view.entry.category == c.id) for c in catalogue.categories}
+    dated = [row for row in rows if row.view.lock and row.view.lock.verified_at and row.view.lock.entrypoints]
+    recent = sorted(dated, key=lambda row: row.view.lock.verified_at if row.view.lock else "", reverse=True)
+    template = _environment().get_template("home.md.j2")
+    return template.render(
+        rows=rows,
+        categories=catalogue.categories,
+        per_category=per_category,
+        verified=sum(1 for row in rows if row.view.verified),
+        recent=recent[:RECENT],
+        icon=_icon_shortcode,
     )
 
 
-def _safe(text: str) -> Markup:
-    return Markup(text)
+def _has_votes(rows: list[Row]) -> bool:
+    return any(row.votes is not None for row in rows)
 
 
-def _indent(block: str) -> str:
-    return textwrap.indent(block, "    ")
+def _icon_shortcode(icon: str) -> str:
+    """'material/eye-outline' → ':material-eye-outline:', the emoji extension's icon syntax."""
+    if not re.fullmatch(r"(material|fontawesome/\w+|octicons|simple)/[a-z0-9-]+", icon):
+        return ":material-shape-outline:"
+    return ":" + icon.replace("/", "-") + ":"
 
 
-def status_text(result: SmokeResult) -> str:
-    """'✓ ok', '✗ failed: reason' or '– skipped: reason' for a table cell."""
-    symbol = {"ok": "✓", "failed": "✗", "skipped": "–"}[result.status]
+def indented(block: str) -> Markup:
+    """A block indented by four spaces, as content tabs and admonitions want it."""
+    return Markup(textwrap.indent(str(block), "    "))
+
+
+def status_text(result: SmokeResult) -> Markup:
+    """'✓ ok', '✗ failed: reason' or '– skipped: reason' for a table cell; the reason as a code span."""
+    symbol = SYMBOLS[result.status]
     reason = result.reason if len(result.reason) <= 160 else result.reason[:157] + "…"
-    return f"{symbol} {result.status}" + (f": {inline_code(reason)}" if reason else "")
+    text = Markup("{} {}").format(symbol, result.status)
+    return text + Markup(": ") + code_span(reason) if reason else text
 
 
-def inline_code(text: str) -> str:
-    """Third-party text as a Markdown code span: shown literally, never parsed as Markdown or HTML.
-
-    Jinja escapes the HTML characters afterwards; the span keeps Markdown from making links of it.
-    """
-    flat = " ".join(text.split()).replace("|", "¦")
-    longest = max((len(run) for run in re.findall(r"`+", flat)), default=0)
-    ticks = "`" * (longest + 1)
-    return f"{ticks} {flat} {ticks}"
+def type_name(qualified: str) -> str:
+    """A returned type's name without the private module name pinhub imports a hub under."""
+    return re.sub(r"^_pinhub_hub_[0-9a-f]+\.", "", qualified)
 
 
 def seconds(value: float | None) -> str:
     """'0.42 s', or '—'."""
     return "—" if value is None else f"{value:.2f} s"
+
+
+def megabytes(value: float | None) -> str:
+    """'228 MB', or '—'."""
+    return "—" if value is None else f"{value:.0f} MB"
 
 
 def count(value: int | None) -> str:
@@ -101,8 +149,14 @@ def count(value: int | None) -> str:
     return f"{value / 1000:.1f} k" if value >= 1000 else str(value)
 
 
-def shape_text(result: SmokeResult) -> str:
-    """'[1, 1, 8, 8] → [1, 10] float32', or ''."""
+def shape_text(result: SmokeResult) -> Markup:
+    """'[1, 1, 8, 8] → [1, 10] float32 in 0.08 s', or '—'."""
     if result.input_shape is None or result.output_shape is None:
-        return ""
-    return f"`{result.input_shape}` → `{result.output_shape}` {result.output_dtype}"
+        return Markup("—")
+    timing = f" in {seconds(result.forward_seconds)}" if result.forward_seconds is not None else ""
+    return (
+        code_span(str(result.input_shape))
+        + Markup(" → ")
+        + code_span(str(result.output_shape))
+        + Markup(" {}{}").format(result.output_dtype, timing)
+    )

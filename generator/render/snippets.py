@@ -33,6 +33,8 @@ def pinhub_snippet(source: Source, entrypoint: str, kwargs: dict[str, Any], vari
         args.append(f"subdir={py(source.subdir)}")
     if not source.github:
         args.append('source="git"')
+    # The catalogue vouches for the repository: without this a notebook (no terminal) cannot say yes.
+    args.append("trust_repo=True")
     args += [f"{key}={py(value)}" for key, value in kwargs.items()]
     return f"import pinhub\n\n{variable} = {_call('pinhub.load', args)}\n"
 

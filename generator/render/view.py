@@ -5,21 +5,35 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
+from markupsafe import Markup
+
 from generator.catalogue.model import Catalogue, Entry, Paper
 from generator.config import ProjectConfig
 from generator.records import EntryLock, EntrypointLock, SmokeResult
-from generator.render import links, requirements, snippets
+from generator.render import explore, links, requirements, snippets
+from generator.render.markup import code_span
 
 DEVICE_LABELS = {"cpu": "CPU", "cuda": "GPU"}
+UNRUN = "The snippets below have not been run by the build."
+SYMBOLS = {"ok": "✓", "failed": "✗", "skipped": "–", "unverified": "?"}
 
 
 @dataclass
 class Badge:
-    """A verification badge: 'CPU ✓', 'GPU ✗', 'not verified'."""
+    """A verification badge: 'CPU ✓', 'GPU ✗', 'GPU not verified', 'not verified'."""
 
     label: str
     state: str  # ok | failed | skipped | unverified
     detail: str = ""
+
+    @property
+    def text(self) -> str:
+        """What the badge says, readable without its colour."""
+        if self.state == "ok":
+            return f"{self.label} ✓"
+        if self.state == "failed":
+            return f"{self.label} ✗ failed"
+        return "not verified" if self.state == "unverified" else f"{self.label} not verified"
 
 
 @dataclass
@@ -36,6 +50,20 @@ class EntrypointView:
     pinhub_code: str
     torch_hub_code: str
 
+    @property
+    def cpu(self) -> SmokeResult | None:
+        """The CPU smoke result, if the entrypoint was smoke-loaded."""
+        return dict(self.smoke).get("cpu")
+
+
+@dataclass
+class PaperView:
+    """A paper with its links and BibTeX record."""
+
+    paper: Paper
+    links: list[tuple[str, str]]
+    bibtex: str
+
 
 @dataclass
 class ModelView:
@@ -45,6 +73,7 @@ class ModelView:
     category_title: str
     lock: EntryLock | None
     badges: list[Badge]
+    verified_line: str
     commit: str | None
     tree_url: str | None
     source_url: str | None
@@ -55,9 +84,32 @@ class ModelView:
     torch_hub_code: str
     torch_hub_note: str
     notebook_load_code: str
+    source: snippets.Source
     entrypoints: list[EntrypointView] = field(default_factory=list)
-    paper_links: list[tuple[Paper, list[tuple[str, str]], str]] = field(default_factory=list)
-    notice: str = ""
+    papers: list[PaperView] = field(default_factory=list)
+    notice: Markup = field(default_factory=Markup)
+    explore_code: str = ""
+
+    @property
+    def source_name(self) -> str:
+        """Where the hub lives, for people: 'owner/name/sub/folder' or the git URL."""
+        return "/".join(p for p in (self.source.github or self.source.git_url, self.source.subdir) if p)
+
+    @property
+    def primary(self) -> EntrypointView | None:
+        """The entrypoint the page's snippets load: the first featured one that is not auxiliary."""
+        featured = [e for e in self.entrypoints if e.featured]
+        return next((e for e in featured if not e.auxiliary), featured[0] if featured else None)
+
+    @property
+    def verified(self) -> bool:
+        """True when every featured entrypoint loaded on some device and none failed."""
+        return any(b.state == "ok" for b in self.badges) and not any(b.state == "failed" for b in self.badges)
+
+    @property
+    def status_text(self) -> str:
+        """One cell of the all-models table: 'CPU ✓ GPU –', 'not verified'."""
+        return " ".join(f"{b.label} {SYMBOLS[b.state]}" if b.state != "unverified" else b.label for b in self.badges)
 
 
 def model_view(entry: Entry, record: EntryLock | None, catalogue: Catalogue, config: ProjectConfig) -> ModelView:
@@ -66,36 +118,49 @@ def model_view(entry: Entry, record: EntryLock | None, catalogue: Catalogue, con
     subdir = record.subdir if record else entry.subdir
     source = snippets.source_for(entry, commit, subdir, config.github_repo)
     featured = featured_entrypoints(entry, record)
-    first = featured[0] if featured else "ENTRYPOINT"
-    notebook_path = f"models/{entry.id}.ipynb"
+    first = _loaded_first(featured, record)
+    published = "/".join(p for p in (config.notebooks_path, "models", f"{entry.id}.ipynb") if p)
     view = ModelView(
         entry=entry,
         category_title=catalogue.category(entry.category).title,
         lock=record,
         badges=badges(entry, record),
+        verified_line=_verified_line(record),
         commit=commit,
         tree_url=links.tree_url(source),
         source_url=links.hubconf_url(source),
-        colab_url=links.colab_url(config.github_repo, config.notebooks_branch, notebook_path),
-        notebook_path=notebook_path,
+        colab_url=links.colab_url(config.notebooks_repo or config.github_repo, config.notebooks_branch, published),
+        notebook_path=f"{entry.id}.ipynb",
         pip_line=requirements.pip_install_line(config.site_url, record.dependencies if record else []),
         pinhub_code=snippets.pinhub_snippet(source, first, entry.load_kwargs),
         torch_hub_code=snippets.torch_hub_snippet(source, first, entry.load_kwargs),
         torch_hub_note=_torch_hub_note(source),
         notebook_load_code=_notebook_load_code(entry, record, first, source),
-        paper_links=[(paper, links.paper_links(paper), links.bibtex(paper)) for paper in entry.paper],
+        source=source,
+        papers=[PaperView(paper, links.paper_links(paper), links.bibtex(paper)) for paper in entry.paper],
         notice=_notice(entry, record),
     )
-    view.entrypoints = _entrypoint_views(entry, record, featured, source)
+    view.entrypoints = _entrypoint_views(entry, record, featured, source, first)
+    primary = record.entrypoint(first) if record else None
+    view.explore_code = explore.explore_code(primary, entry) if primary else ""
     return view
+
+
+def _loaded_first(featured: list[str], record: EntryLock | None) -> str:
+    """The entrypoint that the snippets assign to `model`: the first featured one that is not auxiliary."""
+    for name in featured:
+        info = record.entrypoint(name) if record else None
+        if not (info and info.is_auxiliary):
+            return name
+    return featured[0] if featured else "ENTRYPOINT"
 
 
 def _notebook_load_code(entry: Entry, record: EntryLock | None, first: str, source: snippets.Source) -> str:
     """The model as `model`, plus each featured auxiliary entrypoint (a transform...) under its own name."""
     code = snippets.pinhub_snippet(source, first, entry.load_kwargs)
-    for name in featured_entrypoints(entry, record)[1:]:
+    for name in featured_entrypoints(entry, record):
         info = record.entrypoint(name) if record else None
-        if info and info.is_auxiliary:
+        if name != first and info and info.is_auxiliary:
             code += snippets.pinhub_snippet(source, name, {}, variable=name).removeprefix("import pinhub\n\n")
     return code
 
@@ -108,14 +173,14 @@ def featured_entrypoints(entry: Entry, record: EntryLock | None) -> list[str]:
 
 
 def _entrypoint_views(
-    entry: Entry, record: EntryLock | None, featured: list[str], source: snippets.Source
+    entry: Entry, record: EntryLock | None, featured: list[str], source: snippets.Source, first: str
 ) -> list[EntrypointView]:
     found = {e.name: e for e in record.entrypoints} if record else {}
     names = featured + [name for name in found if name not in featured]
     views = []
     for name in names:
         info = found.get(name) or EntrypointLock(name=name, kind="other")
-        kwargs = entry.load_kwargs if name == (featured[0] if featured else None) else {}
+        kwargs = entry.load_kwargs if name == first else {}
         views.append(
             EntrypointView(
                 name=name,
@@ -143,9 +208,8 @@ def badges(entry: Entry, record: EntryLock | None) -> list[Badge]:
             for device, result in info.smoke.items():
                 results.setdefault(device, []).append(result)
     detail = f"{record.verified_at[:10]} · torch {record.torch_version}"
-    return [Badge(DEVICE_LABELS.get(d, d), _device_state(rs), detail) for d, rs in results.items()] or [
-        Badge("not verified", "unverified", "no entrypoint was smoke-loaded")
-    ]
+    found = [Badge(DEVICE_LABELS.get(d, d), _device_state(rs), detail) for d, rs in results.items()]
+    return found or [Badge("not verified", "unverified", "no entrypoint was smoke-loaded")]
 
 
 def _device_state(results: list[SmokeResult]) -> str:
@@ -155,20 +219,30 @@ def _device_state(results: list[SmokeResult]) -> str:
     return "ok" if "ok" in states else "skipped"
 
 
-def _notice(entry: Entry, record: EntryLock | None) -> str:
+def _verified_line(record: EntryLock | None) -> str:
+    if record is None or not record.verified_at or not record.entrypoints:
+        return "Not verified by any build yet"
+    return f"Verified {record.verified_at[:10]} with torch {record.torch_version}, Python {record.python_version}"
+
+
+def _notice(entry: Entry, record: EntryLock | None) -> Markup:
+    """A warning for pages whose snippets the build did not run; error text only ever as a code span."""
     if record is None or not record.verified_at:
         if entry.commit is None and not entry.is_local:
-            return f"Awaiting a pin: {entry.smoke.skip or 'no commit chosen yet'}. Nothing on this page is verified."
-        why = f": the build could not fetch it ({record.stale.reason})" if record and record.stale else ""
-        return f"Not yet verified{why}. The snippets below have not been run by the build."
+            why = entry.smoke.skip or "no commit chosen yet"  # the maintainers' words
+            return Markup("Awaiting a pin: {}. Nothing on this page is verified.").format(why)
+        if record and record.stale:
+            return Markup("Not yet verified: the build could not fetch it ({}). {}").format(
+                code_span(record.stale.reason), UNRUN
+            )
+        return Markup("Not yet verified. {}").format(UNRUN)
     if record.stale:
-        return (
-            f"The repository could not be fetched on {record.stale.attempted_at[:10]} ({record.stale.reason}); "
-            f"this page shows what the build found on {record.verified_at[:10]}."
-        )
+        return Markup(
+            "The repository could not be fetched on {} ({}); this page shows what the build found on {}."
+        ).format(record.stale.attempted_at[:10], code_span(record.stale.reason), record.verified_at[:10])
     if record.dirty:
-        return "Built from uncommitted changes: the pinned commit does not hold exactly what was verified."
-    return ""
+        return Markup("Built from uncommitted changes: the pinned commit does not hold exactly what was verified.")
+    return Markup("")
 
 
 def _torch_hub_note(source: snippets.Source) -> str:

@@ -1,19 +1,31 @@
-"""Write every generated page and notebook, all at once: a failed render leaves the previous pages."""
+"""Write every generated page and notebook, all at once: a failed render leaves the previous pages.
+
+docs/models/ holds one page and one notebook per entry, the all-models table, a page per category,
+the images of the example outputs, and `_home.md`, which the home page includes. `docs/catalogue.json`
+is the machine-readable index.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+from nbformat.notebooknode import NotebookNode
 
 from generator.catalogue.model import Catalogue
 from generator.config import ProjectConfig
-from generator.files import staged_directory
+from generator.files import staged_directory, write_text_atomic
 from generator.records import Lock
+from generator.render.catalogue_json import catalogue_json
+from generator.render.example_output import example_output, failed
 from generator.render.notebooks import model_notebook
-from generator.render.pages import index_page, model_page
+from generator.render.pages import Row, category_page, home_include, index_page, model_page
 from generator.render.view import ModelView, model_view
+
+HOME_INCLUDE = "_home.md"  # excluded from the pages in mkdocs.yml; docs/index.md includes it
+CATALOGUE_JSON = "catalogue.json"
 
 
 @dataclass(frozen=True)
@@ -23,18 +35,75 @@ class Rendered:
     folder: Path
     pages: int
     notebooks: int
+    examples: int = 0
+    failed_examples: tuple[str, ...] = ()
 
 
-def render_pages(catalogue: Catalogue, lock: Lock, config: ProjectConfig) -> Rendered:
-    """Write docs/models/: one page and one notebook per entry, and the index of all models."""
-    views = [model_view(e, lock.entries.get(e.id), catalogue, config) for e in catalogue.models]
+def model_views(catalogue: Catalogue, lock: Lock, config: ProjectConfig) -> list[ModelView]:
+    """The view of every entry, in catalogue order."""
+    return [model_view(e, lock.entries.get(e.id), catalogue, config) for e in catalogue.models]
+
+
+def example_notebooks(catalogue: Catalogue, lock: Lock, config: ProjectConfig) -> dict[str, NotebookNode]:
+    """The notebooks of the example entries (hubs in this project) that the build verified at a commit.
+
+    These are the notebooks the build runs for their pages' "Example output": code of this project only.
+    """
+    return {
+        view.entry.id: model_notebook(view)
+        for view in model_views(catalogue, lock, config)
+        if view.entry.is_local and view.commit and view.lock and view.lock.entrypoints
+    }
+
+
+def render_pages(
+    catalogue: Catalogue,
+    lock: Lock,
+    config: ProjectConfig,
+    executed: Mapping[str, NotebookNode] | None = None,
+    votes: Mapping[str, int] | None = None,
+) -> Rendered:
+    """Write docs/models/ and docs/catalogue.json from the catalogue, the lock and the executed examples.
+
+    Args:
+        catalogue: The validated catalogue.
+        lock: What the build verified.
+        config: Paths and site settings.
+        executed: Executed example notebooks by entry id, shown as each page's "Example output".
+        votes: Up-votes minus down-votes by entry id, a column of the tables when given.
+    """
+    executed, votes = executed or {}, votes or {}
+    views = model_views(catalogue, lock, config)
+    rows = [_row(view, votes.get(view.entry.id)) for view in views]
     with staged_directory(config.generated_dir) as folder:
         for view in views:
-            _write_model(folder, view)
-        (folder / "index.md").write_text(index_page(views, catalogue), encoding="utf-8")
-    return Rendered(config.generated_dir, pages=len(views) + 1, notebooks=len(views))
+            _write_model(folder, view, executed.get(view.entry.id))
+        (folder / "index.md").write_text(index_page(rows, catalogue), encoding="utf-8")
+        (folder / HOME_INCLUDE).write_text(home_include(rows, catalogue), encoding="utf-8")
+        (folder / "categories").mkdir()
+        for category in catalogue.categories:
+            members = [row for row in rows if row.view.entry.category == category.id]
+            (folder / "categories" / f"{category.id}.md").write_text(category_page(category, members), "utf-8")
+    write_text_atomic(config.docs_dir / CATALOGUE_JSON, catalogue_json(views, config))
+    pages = len(views) + 1 + len(catalogue.categories)
+    shown = [view.entry.id for view in views if view.entry.id in executed]
+    broken = tuple(entry_id for entry_id in shown if failed(executed[entry_id]))
+    return Rendered(config.generated_dir, pages, len(views), len(shown), broken)
 
 
-def _write_model(folder: Path, view: ModelView) -> None:
-    (folder / f"{view.entry.id}.md").write_text(model_page(view), encoding="utf-8")
+def _row(view: ModelView, votes: int | None) -> Row:
+    primary = view.primary
+    cpu = primary.cpu if primary else None
+    return Row(view, cpu.parameters if cpu else None, cpu.seconds if cpu else None, votes)
+
+
+def _write_model(folder: Path, view: ModelView, executed: NotebookNode | None) -> None:
+    example = None
+    if executed is not None:
+        example, files = example_output(view.entry.id, executed)
+        for name, data in files.items():
+            target = folder / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+    (folder / f"{view.entry.id}.md").write_text(model_page(view, example), encoding="utf-8")
     nbformat.write(model_notebook(view), str(folder / f"{view.entry.id}.ipynb"))

@@ -88,6 +88,7 @@ def make_project(root: Path, catalogue_yaml: str) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     shutil.copy(PROJECT_ROOT / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(PROJECT_ROOT / "docs", root / "docs", ignore=shutil.ignore_patterns("models"))
+    shutil.copytree(PROJECT_ROOT / "overrides", root / "overrides")  # mkdocs.yml's theme.custom_dir
     if (PROJECT_ROOT / "overrides").is_dir():  # the theme's custom_dir, when mkdocs.yml names one
         shutil.copytree(PROJECT_ROOT / "overrides", root / "overrides")
     (root / "catalogue").mkdir(exist_ok=True)

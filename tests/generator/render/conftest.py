@@ -68,7 +68,9 @@ def lock() -> Lock:
         input_shape=[1, 4],
         output_shape=[1, 3],
         output_dtype="float32",
-        model=ModelFacts(forward_signature="(x)", forward_doc="Scores.", methods=["classes"]),
+        model=ModelFacts(
+            forward_signature="(x)", forward_doc=f"Scores.\n{HOSTILE_DOC}", methods=["classes", "onerror"]
+        ),
     )
     failed = SmokeResult(status="failed", reason="RuntimeError: <b>boom</b> | [x](javascript:alert(1))")
     aux = SmokeResult(status="ok", seconds=0.1, returned="builtins.method_descriptor", is_module=False)
@@ -98,4 +100,5 @@ def lock() -> Lock:
 @pytest.fixture
 def config(tmp_path: Path) -> ProjectConfig:
     base = load_config(PROJECT_ROOT)
-    return ProjectConfig(**{**vars(base), "generated_dir": tmp_path / "models", "site_dir": tmp_path / "site"})
+    folders = {"docs_dir": tmp_path, "generated_dir": tmp_path / "models", "site_dir": tmp_path / "site"}
+    return ProjectConfig(**{**vars(base), **folders, "build_dir": tmp_path / ".build"})

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
+from html.parser import HTMLParser
 
+import markdown  # type: ignore[import-untyped]
 import nbformat
 
 from generator.catalogue import Catalogue
@@ -12,18 +15,45 @@ from generator.records import Lock
 from generator.render import render_pages
 from tests.generator.render.conftest import COMMIT
 
+# The extensions of mkdocs.yml that change how raw HTML, code and tables are read.
+EXTENSIONS = ["attr_list", "md_in_html", "tables", "admonition", "pymdownx.superfences", "pymdownx.tabbed"]
+
 
 def page(catalogue: Catalogue, lock: Lock, config: ProjectConfig, entry_id: str) -> str:
     render_pages(catalogue, lock, config)
     return (config.generated_dir / f"{entry_id}.md").read_text(encoding="utf-8")
 
 
+def html_of(text: str) -> str:
+    """The page body as Python-Markdown renders it with the site's extensions (front matter dropped)."""
+    body = text.split("---\n", 2)[2] if text.startswith("---\n") else text
+    return markdown.markdown(body, extensions=EXTENSIONS)
+
+
+def elements(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    """Every element of an HTML fragment, as (tag, attributes)."""
+    found: list[tuple[str, dict[str, str | None]]] = []
+
+    class Collector(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.append((tag, dict(attrs)))
+
+    Collector().feed(html)
+    return found
+
+
 def test_snippets_pin_the_exact_commit(catalogue: Catalogue, lock: Lock, config: ProjectConfig) -> None:
     text = page(catalogue, lock, config, "tiny")
-    assert f'model = pinhub.load("owner/name", "tiny", commit="{COMMIT}")' in text
+    assert f'    "owner/name",\n        "tiny",\n        commit="{COMMIT}",\n        trust_repo=True,\n' in text
     assert f'torch.hub.load(\n        "owner/name:{COMMIT}",\n        "tiny",\n        skip_validation=True,' in text
-    assert f"https://github.com/owner/name/tree/{COMMIT}" in text
-    assert f"https://github.com/owner/name/blob/{COMMIT}/hubconf.py" in text
+    assert f"[` 0123456 `](https://github.com/owner/name/tree/{COMMIT} " in text
+    assert f"[View source](https://github.com/owner/name/blob/{COMMIT}/hubconf.py " in text
+
+
+def test_the_pinhub_tab_comes_first(catalogue: Catalogue, lock: Lock, config: ProjectConfig) -> None:
+    text = page(catalogue, lock, config, "tiny")
+    assert text.index('=== "pinhub"') < text.index('=== "torch.hub"')
+    assert text.index("pip install") < text.index('=== "pinhub"')
 
 
 def test_the_pip_line_maps_import_names_and_drops_unsafe_ones(
@@ -36,20 +66,59 @@ def test_the_pip_line_maps_import_names_and_drops_unsafe_ones(
 
 def test_third_party_text_is_escaped(catalogue: Catalogue, lock: Lock, config: ProjectConfig) -> None:
     text = page(catalogue, lock, config, "tiny")
-    assert "<script>" not in text and "<img" not in text and "<b>boom" not in text
-    assert "&lt;script&gt;window.pwned = 1&lt;/script&gt;" in text
-    failed_row = next(line for line in text.splitlines() if "✗ failed" in line)
-    assert "`" in failed_row and "&lt;b&gt;boom&lt;/b&gt;" in failed_row  # inside a code span, escaped
+    assert "&lt;script&gt;window.pwned = 1&lt;/script&gt;" in text  # the docstring, in <pre>
+    failed_row = next(line for line in text.splitlines() if line.startswith("| CPU | ✗ failed"))
+    assert "` RuntimeError: <b>boom</b> ¦ [x](javascript:alert(1)) `" in failed_row  # a code span, as written
     assert "Tiny &lt;Net&gt;" in text  # even trusted titles are escaped once
+    rendered = html_of(text)
+    tags = elements(rendered)
+    assert not [tag for tag, _ in tags if tag in ("script", "b", "iframe")]
+    assert [attrs["alt"] for tag, attrs in tags if tag == "img"] == ["Open In Colab"]  # the badge, nothing else
+    assert not [name for _, attrs in tags for name in attrs if name.startswith("on")]
+    assert not [a for tag, a in tags if tag == "a" and (a.get("href") or "").startswith("javascript")]
+    assert "<code>RuntimeError: &lt;b&gt;boom&lt;/b&gt; ¦ [x](javascript:alert(1))</code>" in rendered
+    assert "&amp;lt;" not in rendered  # escaped once, not twice: the reader sees <b>, not &lt;b&gt;
+
+
+def test_explore_the_model_shows_dir_and_help(catalogue: Catalogue, lock: Lock, config: ProjectConfig) -> None:
+    text = page(catalogue, lock, config, "tiny")
+    section = text.split("## Explore the model", 1)[1].split("\n## ", 1)[0]
+    assert "['classes', 'onerror']" in section
+    assert ">>> help(model.forward)\nforward(x)\n    Scores.\n" in section
+    assert ">>> output = model(torch.randn(1, 4))" in section
+    assert "(torch.Size([1, 3]), torch.float32)" in section
+    assert "```pycon" in section
+    assert not [tag for tag, _ in elements(html_of(section)) if tag in ("img", "script")]
 
 
 def test_badges_and_entrypoint_kinds(catalogue: Catalogue, lock: Lock, config: ProjectConfig) -> None:
     text = page(catalogue, lock, config, "tiny")
-    assert "pinhub-failed" in text  # 'broken' failed on CPU, so CPU is not ✓
-    assert "2026-11-28 · torch 2.13.0+cpu" in text
-    tokenizer_heading = next(line for line in text.splitlines() if line.startswith("### `tokenizer`"))
+    assert "pinhub-failed" in text and "CPU ✗ failed" in text  # 'broken' failed on CPU, so CPU is not ✓
+    assert "GPU not verified" in text
+    assert "Verified 2026-11-28 with torch 2.13.0+cpu, Python 3.11.7" in text
+    tokenizer_heading = next(line for line in text.splitlines() if line.startswith("### ` tokenizer `"))
     assert "auxiliary" in tokenizer_heading
-    assert "`[1, 4]` → `[1, 3]` float32" in text
+    assert "Not a model: loading it returns ` builtins.method_descriptor `" in text
+    assert "` [1, 4] ` → ` [1, 3] ` float32 |" in text
+    assert "| CPU | ✓ ok | 0.50 s | 15 |" in text
+
+
+def test_header_links_category_tags_and_colab(catalogue: Catalogue, lock: Lock, config: ProjectConfig) -> None:
+    text = page(catalogue, lock, config, "tiny")
+    assert 'tags: ["classification"]' in text.split("---\n")[1]
+    assert "category [Vision](categories/vision.md)" in text
+    colab = "https://colab.research.google.com/github/pinhub/pinhub/blob/gh-pages/models/tiny.ipynb"
+    assert "[![Open In Colab](../assets/colab-badge.svg)" in text and f"]({colab})" in text
+    assert "colab.research.google.com/assets" not in text  # the badge image is a local copy
+
+
+def test_colab_follows_the_configured_repo_branch_and_path(
+    catalogue: Catalogue, lock: Lock, config: ProjectConfig
+) -> None:
+    moved = ProjectConfig(**{**vars(config), "notebooks_repo": "org/site", "notebooks_branch": "pages"})
+    moved = ProjectConfig(**{**vars(moved), "notebooks_path": "docs"})
+    text = page(catalogue, lock, moved, "tiny")
+    assert "https://colab.research.google.com/github/org/site/blob/pages/docs/models/tiny.ipynb" in text
 
 
 def test_paper_links_and_bibtex(catalogue: Catalogue, lock: Lock, config: ProjectConfig) -> None:
@@ -61,16 +130,16 @@ def test_paper_links_and_bibtex(catalogue: Catalogue, lock: Lock, config: Projec
     ):
         assert url in text
     assert "paperswithcode.com" not in text
-    assert "@article{he2015deep" not in text  # no year given: key is surname + first long word
     assert "@article{hedeep," in text
     assert "eprint = {1512.03385}" in text
 
 
 def test_unverified_and_unpinned_entries_say_so(catalogue: Catalogue, lock: Lock, config: ProjectConfig) -> None:
     local = page(catalogue, lock, config, "local")
-    assert "Not yet verified" in local
-    assert 'pinhub.load("pinhub/pinhub", "ENTRYPOINT", subdir="examples/tiny")' in local
+    assert "Not yet verified" in local and "not verified" in local
+    assert 'pinhub.load("pinhub/pinhub", "ENTRYPOINT", subdir="examples/tiny", trust_repo=True)' in local
     assert "torch.hub only loads hubconf.py from the root of a repository" in local
+    assert "## Explore the model" not in local
     unpinned = page(catalogue, lock, config, "unpinned")
     assert "Awaiting a pin: awaiting a pin: the ref must be resolved" in unpinned
 
@@ -80,10 +149,26 @@ def test_a_notebook_per_model_with_the_pinned_load(catalogue: Catalogue, lock: L
     notebook = nbformat.read(str(config.generated_dir / "tiny.ipynb"), as_version=4)
     nbformat.validate(notebook)
     sources = [cell.source for cell in notebook.cells]
-    assert sources[1].startswith("%pip install --quiet --extra-index-url")
-    assert f'commit="{COMMIT}"' in sources[2]
-    assert "torch.randn(1, 4, dtype=torch.float32)" in sources[3]
+    assert sources[1].startswith("%pip install --quiet --extra-index-url https://pinhub.github.io/pinhub/simple/")
+    assert notebook.cells[1].metadata["tags"] == ["install"]
+    assert f'commit="{COMMIT}"' in sources[2] and "trust_repo=True" in sources[2]
+    assert "example = torch.randn(1, 4)" in sources[3]
     assert json.loads(nbformat.writes(notebook))["metadata"]["kernelspec"]["name"] == "python3"
+
+
+def test_a_gpu_model_notebook_says_so(catalogue: Catalogue, lock: Lock, config: ProjectConfig) -> None:
+    entries = [e.model_copy(update={"accelerator": "cuda"}) if e.id == "tiny" else e for e in catalogue.models]
+    render_pages(catalogue.model_copy(update={"models": entries}), lock, config)
+    notebook = nbformat.read(str(config.generated_dir / "tiny.ipynb"), as_version=4)
+    assert "needs a GPU" in notebook.cells[1].source
+    assert notebook.metadata["accelerator"] == "GPU"
+
+
+def test_rendering_twice_writes_the_same_bytes(catalogue: Catalogue, lock: Lock, config: ProjectConfig) -> None:
+    render_pages(catalogue, lock, config)
+    first = {p.name: p.read_bytes() for p in config.generated_dir.rglob("*") if p.is_file()}
+    render_pages(catalogue, lock, config)
+    assert first == {p.name: p.read_bytes() for p in config.generated_dir.rglob("*") if p.is_file()}
 
 
 def test_the_index_lists_every_entry(catalogue: Catalogue, lock: Lock, config: ProjectConfig) -> None:
@@ -92,3 +177,26 @@ def test_the_index_lists_every_entry(catalogue: Catalogue, lock: Lock, config: P
     assert "3 models in 1 categories; 0 verified by the last build." in index
     for entry_id in ("tiny", "local", "unpinned"):
         assert f"]({entry_id}.md)" in index
+    row = next(line for line in index.splitlines() if "(tiny.md)" in line)
+    assert re.search(r"\| 15 \| 0\.50 s \| CPU ✗ GPU – \| unknown \|$", row)
+    assert '<div class="pinhub-sortable" markdown>' in index
+    assert "Votes" not in index
+
+
+def test_votes_become_a_column_when_recorded(catalogue: Catalogue, lock: Lock, config: ProjectConfig) -> None:
+    render_pages(catalogue, lock, config, votes={"tiny": 7})
+    index = (config.generated_dir / "index.md").read_text(encoding="utf-8")
+    assert "| Votes |" in index
+    assert next(line for line in index.splitlines() if "(tiny.md)" in line).endswith("| 7 |")
+    assert next(line for line in index.splitlines() if "(local.md)" in line).endswith("| — |")
+
+
+def test_category_pages_and_the_home_include(catalogue: Catalogue, lock: Lock, config: ProjectConfig) -> None:
+    render_pages(catalogue, lock, config)
+    vision = (config.generated_dir / "categories" / "vision.md").read_text(encoding="utf-8")
+    assert "3 models." in vision and "](../tiny.md)" in vision
+    home = (config.generated_dir / "_home.md").read_text(encoding="utf-8")
+    assert "**3** models · **1** categories · **0** verified" in home
+    assert "[**Vision**](models/categories/vision.md)" in home
+    assert "- [Tiny &lt;Net&gt;](models/tiny.md)" in home  # recently updated: only entries with a verified date
+    assert "(models/local.md)" not in home
