@@ -139,6 +139,8 @@ def _build(config: ProjectConfig, arguments: argparse.Namespace) -> int:
     print(summary_table(catalogue, report.lock, report.outcomes))
     print(f"\nLock: {config.lock} ({'updated' if report.written else 'unchanged'}, {len(report.rebuilt)} rebuilt)")
     print(f"Pages: {rendered.pages} pages and {rendered.notebooks} notebooks in {rendered.folder}")
+    broken = f"; failed: {', '.join(rendered.failed_examples)}" if rendered.failed_examples else ""
+    print(f"Examples: {rendered.examples} executed notebooks shown on their pages{broken}")
     print(f"Site: {site_dir}/index.html")
     print("Serve it: make serve   (mkdocs serve, then open http://127.0.0.1:8000)")
     return _strict_status(arguments.strict, catalogue, report.lock)
