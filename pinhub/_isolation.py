@@ -58,6 +58,11 @@ def register(path: Path, fingerprint: str) -> Hub:
     known = _BY_FOLDER.get((os.fspath(path), fingerprint))
     if known is not None:
         return known
+    with _WINDOW_LOCK:
+        return _create(path, fingerprint)
+
+
+def _create(path: Path, fingerprint: str) -> Hub:
     real = path.resolve()
     package = _package_name(real, fingerprint)
     hub = _HUBS.get(package)

@@ -10,6 +10,10 @@ _SERVICE_LINE = b"# service=git-upload-pack"
 _ADVERTISEMENT = "application/x-git-upload-pack-advertisement"
 
 
+class RefAdvertisementError(NetworkError):
+    """The server's answer is not a git ref advertisement."""
+
+
 @dataclass(frozen=True)
 class RemoteRefs:
     """What a remote advertises.
@@ -40,10 +44,10 @@ def parse_advertisement(data: bytes, content_type: str) -> RemoteRefs:
     """Parse a smart-HTTP ``info/refs?service=git-upload-pack`` answer (protocol v0 pkt-lines).
 
     Raises:
-        NetworkError: the server did not answer as a smart git server.
+        RefAdvertisementError: the server did not answer as a smart git server.
     """
     if content_type != _ADVERTISEMENT:
-        raise NetworkError(f"expected a git ref advertisement, got a {content_type or 'typeless'} answer")
+        raise RefAdvertisementError(f"expected a git ref advertisement, got a {content_type or 'typeless'} answer")
     lines = _pkt_lines(data)
     if lines and lines[0].rstrip(b"\n") == _SERVICE_LINE:
         lines = lines[1:]
@@ -72,7 +76,7 @@ def _pkt_lines(data: bytes) -> list[bytes]:
         try:
             size = int(data[offset : offset + 4], 16)
         except ValueError as error:
-            raise NetworkError("malformed git ref advertisement") from error
+            raise RefAdvertisementError("malformed git ref advertisement") from error
         if size == 0:
             offset += 4
             continue

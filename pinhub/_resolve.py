@@ -19,7 +19,6 @@ from pinhub._archive import Extracted, archive_commit, extract
 from pinhub._cache import Entry, cached_commits, fill, is_complete, record_ref, recorded_ref, verified_manifest
 from pinhub._dirs import dir_was_set, get_dir
 from pinhub._http import log, offline_mode
-from pinhub._refs import RemoteRefs
 from pinhub._sources import RepoSource, source_for
 from pinhub._spec import RepoSpec, parse_spec
 from pinhub.errors import (
@@ -145,12 +144,7 @@ def _resolve_ref(source: RepoSource, spec: RepoSpec) -> tuple[str, bool]:
 
 def _lookup_ref(source: RepoSource, spec: RepoSpec) -> str | None:
     """Find a branch or tag among the remote's refs (or a short SHA in the cache); None: try an archive."""
-    try:
-        refs: RemoteRefs | None = source.list_refs()
-    except DownloadError as error:
-        if error.status not in (401, 403, 404):
-            raise
-        refs = None  # no ref advertisement here (an archive-only mirror): the archive will tell
+    refs = source.list_refs()
     found = refs.lookup(spec.ref) if refs is not None else None
     if found is not None:
         record_ref(source.root, spec.ref, found)

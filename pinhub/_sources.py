@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from pinhub._cache import git_root, github_root
 from pinhub._http import fetch_to_file, github_base, log, offline_mode, read_url
-from pinhub._refs import RemoteRefs, parse_advertisement, parse_ls_remote
+from pinhub._refs import RefAdvertisementError, RemoteRefs, parse_advertisement, parse_ls_remote
 from pinhub._spec import FULL_SHA, RepoSpec
 from pinhub.errors import (
     DownloadError,
@@ -34,8 +34,8 @@ class RepoSource(Protocol):
 
     root: Path
 
-    def list_refs(self) -> RemoteRefs:
-        """Every branch and tag with its commit, and HEAD."""
+    def list_refs(self) -> RemoteRefs | None:
+        """Every branch and tag with its commit, and HEAD; None if the server does not say (use archives)."""
         ...
 
     def fetch_archive(self, rev: str, dest: Path) -> None:
@@ -66,9 +66,16 @@ class GitHubSource:
         self.name = name
         self.root = github_root(owner, name)
 
-    def list_refs(self) -> RemoteRefs:
-        body, content_type = read_url(f"{self._base()}.git/info/refs?service=git-upload-pack")
-        return parse_advertisement(body, content_type)
+    def list_refs(self) -> RemoteRefs | None:
+        try:
+            body, content_type = read_url(f"{self._base()}.git/info/refs?service=git-upload-pack")
+            return parse_advertisement(body, content_type)
+        except DownloadError as error:
+            if error.status not in (401, 403, 404):
+                raise
+        except RefAdvertisementError:
+            pass
+        return None  # an archive-only mirror, or a repository hidden from this endpoint: the archive will tell
 
     def fetch_archive(self, rev: str, dest: Path) -> None:
         url = f"{self._base()}/archive/{quote(rev, safe='/')}.tar.gz"
@@ -91,7 +98,7 @@ class GitSource:
         self.url = url
         self.root = root or git_root(url)
 
-    def list_refs(self) -> RemoteRefs:
+    def list_refs(self) -> RemoteRefs | None:
         return parse_ls_remote(_git("ls-remote", "--", self.url, network=True))
 
     def fetch_archive(self, rev: str, dest: Path) -> None:

@@ -28,7 +28,7 @@ class Switches:
     truncate_next: int = 0
     archive_delay_s: float = 0.0
     archive_override: dict[str, bytes] = field(default_factory=dict)
-    refs_missing: bool = False
+    refs: str = "smart"  # or "missing" (404), or "page" (an HTML page, as a login wall answers)
 
 
 class HubServer:
@@ -113,8 +113,11 @@ def _handler_class(hub: HubServer) -> type[BaseHTTPRequestHandler]:
 
         def refs(self, owner: str, name: str) -> None:
             repo = hub.repos.get(f"{owner}/{name}")
-            if repo is None or hub.switches.refs_missing:
+            if repo is None or hub.switches.refs == "missing":
                 self.reply(404, b"Repository not found.", "text/plain")
+                return
+            if hub.switches.refs == "page":
+                self.reply(200, b"<html>Sign in</html>", "text/html")
                 return
             advertised = subprocess.run(
                 ["git", "upload-pack", "--stateless-rpc", "--advertise-refs", str(repo)],

@@ -93,9 +93,15 @@ class TestPins:
         assert resolved.path == cache_root() / widgets.first
         assert str(resolved) == f"acme/widgets@{widgets.first}"
 
-    def test_refs_without_advertisement_fall_back_to_the_archive(self, widgets: Widgets, server: HubServer) -> None:
-        server.switches.refs_missing = True
+    @pytest.mark.parametrize("answer", ["missing", "page"])
+    def test_refs_without_advertisement_fall_back_to_the_archive(
+        self, widgets: Widgets, server: HubServer, answer: str
+    ) -> None:
+        server.switches.refs = answer
         assert load("acme/widgets:dev").__pinhub__.commit == widgets.third
+        assert load().__pinhub__.commit == widgets.second
+        with pytest.raises(RefNotFoundError):
+            load("acme/widgets:nope")
 
     def test_subdir(self, tmp_path: Path, server: HubServer) -> None:
         repo = GitRepo(tmp_path / "project")
