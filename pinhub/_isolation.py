@@ -100,22 +100,26 @@ def hub_of(module: types.ModuleType) -> Hub | None:
 
 def import_module(hub: Hub, name: str) -> types.ModuleType:
     """Import a module of the hub (``"hubconf"``, ``"models"``) in its window."""
-    imported = sys.modules.get(f"{hub.package}.{name}")
-    if imported is not None:
-        return imported
+    module = sys.modules.get(f"{hub.package}.{name}")
+    if module is not None:
+        return module
     with window(hub):
         return importlib.import_module(f"{hub.package}.{name}")
 
 
 def _own_names(path: Path) -> frozenset[str]:
-    """Top-level modules and packages in the hub folder; the standard library always wins."""
+    """Top-level modules and packages in the hub folder.
+
+    Standard library modules already imported keep their meaning, as they do under torch.hub (where
+    the hub's folder comes first on sys.path, but sys.modules is consulted before it).
+    """
     names = set()
     for child in path.iterdir():
         if child.suffix == ".py" and child.is_file():
             names.add(child.stem)
         elif (child / "__init__.py").is_file():
             names.add(child.name)
-    reserved = set(sys.stdlib_module_names) | set(sys.builtin_module_names)
+    reserved = set(sys.builtin_module_names) | {name for name in sys.stdlib_module_names if name in sys.modules}
     return frozenset(name for name in names if name.isidentifier() and name not in reserved)
 
 

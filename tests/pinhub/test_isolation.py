@@ -134,3 +134,14 @@ def test_hub_module_runs_with_its_own_import(two_hubs: dict[str, str]) -> None:
     module = sys.modules[type(one).__module__]
     assert isinstance(module, types.ModuleType)
     assert module.__builtins__["__import__"] is not __import__
+
+
+def test_standard_library_names(tmp_path: Path) -> None:
+    """A hub module named like an imported stdlib module loses, as under torch.hub; an unimported one wins."""
+    assert "copy" in sys.modules and "tabnanny" not in sys.modules
+    (tmp_path / "copy.py").write_text("MINE = True\n")
+    (tmp_path / "tabnanny.py").write_text("MINE = True\n")
+    hubconf = "import copy\nimport tabnanny\n\n\ndef whose():\n    return hasattr(copy, 'MINE'), tabnanny.MINE\n"
+    (tmp_path / "hubconf.py").write_text(hubconf)
+    assert pinhub.load(str(tmp_path), "whose", source="local") == (False, True)
+    assert "tabnanny" not in sys.modules
