@@ -89,8 +89,6 @@ def make_project(root: Path, catalogue_yaml: str) -> Path:
     shutil.copy(PROJECT_ROOT / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(PROJECT_ROOT / "docs", root / "docs", ignore=shutil.ignore_patterns("models"))
     shutil.copytree(PROJECT_ROOT / "overrides", root / "overrides")  # mkdocs.yml's theme.custom_dir
-    if (PROJECT_ROOT / "overrides").is_dir():  # the theme's custom_dir, when mkdocs.yml names one
-        shutil.copytree(PROJECT_ROOT / "overrides", root / "overrides")
     (root / "catalogue").mkdir(exist_ok=True)
     (root / "catalogue" / "catalogue.yaml").write_text(textwrap.dedent(catalogue_yaml), encoding="utf-8")
     return root
