@@ -62,7 +62,7 @@ def test_only_inert_outputs_are_kept() -> None:
     assert "![Output of the example](outputs/tiny_1_2.png)" in text
     assert output.caption.startswith("The build ran this page's notebook on 2026-11-29 (torch 2.13.0)")
     tags = elements(html_of(text))
-    assert {tag for tag, _ in tags} <= {"pre", "code", "p", "img", "span", "div"}
+    assert {tag for tag, _ in tags} <= {"pre", "code", "p", "img", "span", "div", "section"}
     assert [attrs["src"] for tag, attrs in tags if tag == "img"] == ["outputs/tiny_1_2.png"]
 
 
@@ -76,7 +76,7 @@ def test_pages_show_the_example_output(catalogue: Catalogue, lock: Lock, config:
     rendered = render_pages(catalogue, lock, config, executed={"tiny": executed(error=True)})
     page = (config.generated_dir / "tiny.md").read_text(encoding="utf-8")
     assert "## Example output\n\nThe build ran this page&#39;s notebook on 2026-11-29" in page
-    assert '<div class="pinhub-example" data-search-exclude markdown>' in page
+    assert '<section class="pinhub-example" data-search-exclude markdown>' in page
     assert (config.generated_dir / "outputs" / "tiny_1_2.png").is_file()
     assert rendered.examples == 1 and rendered.failed_examples == ("tiny",)
     assert "## Example output" not in (config.generated_dir / "local.md").read_text(encoding="utf-8")
