@@ -9,7 +9,9 @@ early, at most one at a time on the GPU, and reports each step to a `Progress`.
 from __future__ import annotations
 
 import platform
+import sys
 import time
+import traceback
 from collections import deque
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -240,6 +242,20 @@ def _unfetchable(entry: Entry, previous: EntryLock | None, reason: str) -> Entry
     )
 
 
+def _result(future: Future[Any], owner: Verification | Entry, task: SmokeTask | None) -> Any:
+    """What a plan or smoke load returned; an error of the generator's own fails that entry, not the build."""
+    try:
+        return future.result()
+    except Exception as error:  # a hub's failures never raise: this is a bug, met on one entry
+        traceback.print_exception(error, file=sys.stderr)
+        reason = f"the generator failed on this entry ({type(error).__name__}: {error}); please report it"
+        if task is not None:
+            return SmokeResult(status="failed", reason=reason, error_type=type(error).__name__)
+        assert isinstance(owner, Entry)
+        record = _unfetchable(owner, None, reason).model_copy(update={"stale": None, "introspection_error": reason})
+        return Verification(owner, record)
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -294,7 +310,7 @@ class _Scheduler:
 
     def _collect(self, future: Future[Any]) -> None:
         owner, task = self.running.pop(future)
-        result = future.result()  # a bug in the generator stops the build; a hub's failure never raises
+        result = _result(future, owner, task)
         if task is None:
             assert isinstance(result, Verification)
             self.left[id(result)] = len(result.tasks)

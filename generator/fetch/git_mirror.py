@@ -197,7 +197,12 @@ def last_commit_touching(repo_root: Path, relative: str) -> tuple[str | None, bo
     try:
         repo = git.Repo(repo_root, search_parent_directories=False)
         commit = repo.git.log("-1", "--format=%H", "--", relative).strip() or None
-        dirty = bool(repo.git.status("--porcelain", "--untracked-files=all", "--", relative).strip())
+        # No optional locks: `git status` would otherwise take index.lock to refresh the index, and
+        # make a commit in the same checkout fail while a build (or one of its jobs) reads it.
+        status = repo.git.status(
+            "--porcelain", "--untracked-files=all", "--", relative, env={"GIT_OPTIONAL_LOCKS": "0"}
+        )
+        dirty = bool(status.strip())
     except (git.InvalidGitRepositoryError, git.NoSuchPathError, git.GitCommandError):
         return None, True
     return commit, dirty or commit is None

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import ast
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+
+# ast.parse is not safe to call from two threads at once in CPython 3.11 (it can fail with
+# "SystemError: AST constructor recursion depth mismatch"); `--jobs N` reads hubconf files in threads.
+PARSE_LOCK = threading.Lock()
 
 
 @dataclass
@@ -29,10 +34,12 @@ class StaticHubconf:
 
 
 def read_hubconf(path: Path) -> StaticHubconf:
-    """Parse `path`; a syntax error is reported in `.error`, never raised."""
+    """Parse `path`; a syntax error (or a file nested too deeply to parse) is reported in `.error`, never raised."""
     try:
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    except (OSError, SyntaxError, ValueError) as error:
+        source = path.read_text(encoding="utf-8")
+        with PARSE_LOCK:
+            tree = ast.parse(source, filename=str(path))
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError) as error:
         return StaticHubconf(error=f"{type(error).__name__}: {error}")
     found = StaticHubconf()
     for node in tree.body:

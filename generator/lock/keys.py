@@ -65,6 +65,7 @@ def dependency_versions(dependencies: list[str]) -> dict[str, str]:
     return {requirement: installed_version(requirement) for requirement in dependencies}
 
 
+@cache  # one build sees one environment; a thousand entries that need torch look it up once
 def installed_version(requirement: str) -> str:
     """The version of what `requirement` (an import name or a PEP 508 requirement) names, as installed."""
     match = REQUIREMENT_NAME.match(requirement)

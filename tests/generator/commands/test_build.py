@@ -112,3 +112,16 @@ def test_a_device_this_machine_lacks_is_refused(project: Path, capsys: pytest.Ca
         pytest.skip("this machine has a CUDA device")
     assert status == 2
     assert "--device cuda: this machine has only cpu" in capsys.readouterr().err
+
+
+def test_an_entry_the_generator_chokes_on_fails_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A subdir too long for the file system makes the fetch stage raise an OSError: a bug, met on one entry."""
+    good = make_hub_repo(tmp_path / "good", {"hubconf.py": LIGHT_HUBCONF})
+    catalogue = CATALOGUE_HEAD + entry_yaml("good", good.url, good.commit, smoke=NO_SMOKE)
+    catalogue += entry_yaml("long", good.url, good.commit, subdir="x" * 300, smoke=NO_SMOKE)
+    project = make_project(tmp_path / "project", catalogue)
+    assert run(project, "lock", "--quiet", "--jobs", "2", "--strict") == 1
+    entries = lock_entries(project / "catalogue" / "catalogue.lock")
+    assert entries["good"]["introspection"] == "dynamic"
+    assert entries["long"]["introspection_error"].startswith("the generator failed on this entry (OSError:")
+    assert "Traceback" in capsys.readouterr().err

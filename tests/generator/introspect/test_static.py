@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from generator.introspect.static import read_hubconf
 from tests.generator.hubrepos import GOOD_HUBCONF
 
@@ -36,3 +38,11 @@ def test_a_syntax_error_is_reported_not_raised(tmp_path: Path) -> None:
     found = read_hubconf(tmp_path / "hubconf.py")
     assert found.error.startswith("SyntaxError:")
     assert found.entrypoints == []
+
+
+@pytest.mark.parametrize("expression", ["-" * 200_000 + "1", "+".join(["1"] * 300_000)])
+def test_a_file_too_deep_to_parse_is_reported_not_raised(tmp_path: Path, expression: str) -> None:
+    """Python's parser gives up with MemoryError or RecursionError here: a hub must not take the build down."""
+    (tmp_path / "hubconf.py").write_text(f"x = {expression}\n")
+    found = read_hubconf(tmp_path / "hubconf.py")
+    assert found.error.split(":")[0] in {"RecursionError", "MemoryError"}
