@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SHA_PATTERN = r"^[0-9a-f]{40}$"
 IDENTIFIER_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
+# torch.hub loads any public attribute of hubconf.py: fairseq registers names like 'roberta.large'.
+ENTRYPOINT_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*(?:[.-][A-Za-z0-9_]+)*$"
 GITHUB_REPO_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$"
 ARXIV_PATTERN = r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})$"
 DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
@@ -17,6 +19,7 @@ GIT_URL_PREFIXES = ("https://", "http://", "ssh://", "git://", "file://", "git@"
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Identifier = Annotated[str, StringConstraints(pattern=IDENTIFIER_PATTERN)]
+EntrypointName = Annotated[str, StringConstraints(pattern=ENTRYPOINT_PATTERN)]
 NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 
 
@@ -84,7 +87,7 @@ class Smoke(_Strict):
     input: SmokeInput | None = None
     timeout: float = Field(default=300.0, gt=0, le=3600)
     skip: str | None = Field(default=None, description="Why no entrypoint of this entry is smoke-loaded.")
-    entrypoints: dict[Identifier, SmokeOverride] = Field(default_factory=dict)
+    entrypoints: dict[EntrypointName, SmokeOverride] = Field(default_factory=dict)
 
     def for_entrypoint(self, name: str) -> SmokeOverride:
         """The effective settings for one entrypoint: its override merged over the entry's defaults."""
@@ -107,7 +110,17 @@ class Entry(_Strict):
     subdir: str = Field(default="", description="Folder of hubconf.py inside the repo, if not its root.")
     ref: str = Field(default="", description="The branch or tag users see, e.g. 'main' or 'v1.2'.")
     commit: Annotated[str, StringConstraints(pattern=SHA_PATTERN)] | None = None
-    entrypoints: list[Identifier] | None = Field(default=None, description="Entrypoints to feature; default all.")
+    awaiting_pin: str | None = Field(
+        default=None, description="Why a remote entry has no commit yet; its page says so and nothing is verified."
+    )
+    entrypoints: list[EntrypointName] | None = Field(
+        default=None, description="Entrypoints to feature, the first one in the main snippet; default all."
+    )
+    dependencies: list[NonEmpty] = Field(
+        default_factory=list,
+        description="pip requirements the hub needs beyond its own `dependencies` list (e.g. packages it imports "
+        "without declaring them); added to the page's install line and the notebook.",
+    )
     category: Slug
     tags: list[Slug] = Field(default_factory=list)
     license: NonEmpty = "unknown"
@@ -146,11 +159,16 @@ class Entry(_Strict):
 
     @model_validator(mode="after")
     def _remote_repos_are_pinned(self) -> Entry:
-        if not is_local_repo(self.repo) and self.commit is None and self.smoke.skip is None:
+        if is_local_repo(self.repo):
+            if self.commit or self.awaiting_pin:
+                raise ValueError("a hub inside this project is pinned by the build; remove 'commit'/'awaiting_pin'")
+        elif self.commit is None and self.awaiting_pin is None:
             raise ValueError(
                 "'commit' is required for a remote repo: add the full 40-character SHA the entry is pinned to "
-                "(git ls-remote <repo> <ref>), or set smoke.skip to say why it is awaiting a pin"
+                "(git ls-remote <repo> <ref>), or set 'awaiting_pin' to say why it has none yet"
             )
+        elif self.commit and self.awaiting_pin:
+            raise ValueError("the entry has a 'commit' now: remove 'awaiting_pin'")
         return self
 
     @property

@@ -228,8 +228,8 @@ def _verified_line(record: EntryLock | None) -> str:
 def _notice(entry: Entry, record: EntryLock | None) -> Markup:
     """A warning for pages whose snippets the build did not run; error text only ever as a code span."""
     if record is None or not record.verified_at:
-        if entry.commit is None and not entry.is_local:
-            why = entry.smoke.skip or "no commit chosen yet"  # the maintainers' words
+        if entry.awaiting_pin is not None:
+            why = entry.awaiting_pin  # the maintainers' words
             return Markup("Awaiting a pin: {}. Nothing on this page is verified.").format(why)
         if record and record.stale:
             return Markup("Not yet verified: the build could not fetch it ({}). {}").format(

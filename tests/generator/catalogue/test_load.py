@@ -126,3 +126,20 @@ def test_broken_yaml_reports_its_line(tmp_path: Path) -> None:
 
 def test_a_missing_file_says_so(tmp_path: Path) -> None:
     assert problems(tmp_path / "nope.yaml") == [f"{tmp_path / 'nope.yaml'}: file not found"]
+
+
+def test_an_entry_awaiting_a_pin_says_why_and_cannot_also_have_a_commit(tmp_path: Path) -> None:
+    awaiting = VALID.replace(
+        "    commit: 0123456789abcdef0123456789abcdef01234567\n", "    awaiting_pin: the tag is not resolved yet\n"
+    )
+    assert load_catalogue(write(tmp_path, awaiting)).models[0].awaiting_pin == "the tag is not resolved yet"
+    both = VALID.replace("    ref: main\n", "    ref: main\n    awaiting_pin: stale note\n")
+    found = problems(write(tmp_path, both))
+    assert any("the entry has a 'commit' now: remove 'awaiting_pin'" in p for p in found)
+
+
+def test_dotted_entrypoint_names_are_accepted_but_not_arbitrary_text(tmp_path: Path) -> None:
+    dotted = VALID.replace("    category: vision\n", "    category: vision\n    entrypoints: [roberta.large, x-y]\n")
+    assert load_catalogue(write(tmp_path, dotted)).models[0].entrypoints == ["roberta.large", "x-y"]
+    hostile = VALID.replace("    category: vision\n", '    category: vision\n    entrypoints: ["a(); import os"]\n')
+    assert any("entrypoints[0]: expected a Python identifier" in p for p in problems(write(tmp_path, hostile)))

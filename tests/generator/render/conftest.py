@@ -50,7 +50,7 @@ def catalogue() -> Catalogue:
                     "summary": "Awaiting a pin.",
                     "repo": "owner/other",
                     "category": "vision",
-                    "smoke": {"skip": "awaiting a pin: the ref must be resolved where GitHub is reachable"},
+                    "awaiting_pin": "the ref must be resolved where GitHub is reachable",
                 },
             ],
         }

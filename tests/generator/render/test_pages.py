@@ -141,7 +141,7 @@ def test_unverified_and_unpinned_entries_say_so(catalogue: Catalogue, lock: Lock
     assert "torch.hub only loads hubconf.py from the root of a repository" in local
     assert "## Explore the model" not in local
     unpinned = page(catalogue, lock, config, "unpinned")
-    assert "Awaiting a pin: awaiting a pin: the ref must be resolved" in unpinned
+    assert "Awaiting a pin: the ref must be resolved where GitHub is reachable." in unpinned
 
 
 def test_a_notebook_per_model_with_the_pinned_load(catalogue: Catalogue, lock: Lock, config: ProjectConfig) -> None:
