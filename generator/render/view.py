@@ -131,7 +131,9 @@ def model_view(entry: Entry, record: EntryLock | None, catalogue: Catalogue, con
         source_url=links.hubconf_url(source),
         colab_url=links.colab_url(config.notebooks_repo or config.github_repo, config.notebooks_branch, published),
         notebook_path=f"{entry.id}.ipynb",
-        pip_line=requirements.pip_install_line(config.site_url, record.dependencies if record else []),
+        pip_line=requirements.pip_install_line(
+            config.site_url, [*(record.dependencies if record else []), *entry.dependencies]
+        ),
         pinhub_code=snippets.pinhub_snippet(source, first, entry.load_kwargs),
         torch_hub_code=snippets.torch_hub_snippet(source, first, entry.load_kwargs),
         torch_hub_note=_torch_hub_note(source),

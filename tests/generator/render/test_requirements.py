@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from generator.catalogue import Catalogue
+from generator.config import load_config
 from generator.render.requirements import DISTRIBUTIONS, distribution, pip_install_line, requirements
+from generator.render.view import model_view
+from tests.generator.hubrepos import PROJECT_ROOT
 
 SITE = "https://pinhub.github.io/pinhub/"
 PREFIX = f"pip install --extra-index-url {SITE}simple/ pinhub"
@@ -111,3 +115,25 @@ def test_the_pip_line_installs_pinhub_from_the_site_and_quotes_specifiers() -> N
 def test_a_hub_without_dependencies_installs_pinhub_alone() -> None:
     assert pip_install_line(SITE, []) == PREFIX
     assert pip_install_line(SITE, ["torch"]) == PREFIX
+
+
+def test_the_catalogue_can_add_dependencies_a_hub_forgot_to_declare() -> None:
+    """An entry's own `dependencies` join the hub's declared ones on the page's install line."""
+    catalogue = Catalogue.model_validate(
+        {
+            "categories": [{"id": "vision", "title": "Vision"}],
+            "models": [
+                {
+                    "id": "hub",
+                    "title": "Hub",
+                    "summary": "s",
+                    "repo": "owner/name",
+                    "awaiting_pin": "not yet",
+                    "category": "vision",
+                    "dependencies": ["cv2", "timm>=0.9"],
+                }
+            ],
+        }
+    )
+    view = model_view(catalogue.models[0], None, catalogue, load_config(PROJECT_ROOT))
+    assert view.pip_line.endswith('pinhub opencv-python "timm>=0.9"')
