@@ -50,13 +50,17 @@ class LockOptions:
 
 @dataclass
 class LockReport:
-    """The lock after a run, which entries were rebuilt, whether the file changed, and each entry's outcome."""
+    """The lock after a run, which entries were rebuilt, whether the file changed, and each entry's outcome.
+
+    `catalogue` is the catalogue the run read, so that later stages of the same build need not read it again.
+    """
 
     lock: Lock
     rebuilt: list[str]
     written: bool
     path: Path | None = None
     outcomes: dict[str, tuple[str, float]] = field(default_factory=dict)
+    catalogue: Catalogue | None = None
 
 
 def validate(config: ProjectConfig) -> Catalogue:
@@ -82,6 +86,7 @@ def lock(config: ProjectConfig, options: LockOptions) -> LockReport:
     new_lock = Lock(entries=_in_catalogue_order(catalogue, {**previous.entries, **records}))
     report = LockReport(new_lock, [v.entry.id for v in verified if not v.reused], False, config.lock)
     report.outcomes = {v.entry.id: (v.outcome, v.seconds) for v in verified}
+    report.catalogue = catalogue
     if options.output is not None:
         report.written, report.path = (
             write_lock(options.output, _shard_file(verified, options, context)),
@@ -119,19 +124,25 @@ def merge(config: ProjectConfig, shard_files: Sequence[Path]) -> tuple[MergeRepo
     return report, write_lock(config.lock, report.lock)
 
 
-def examples(config: ProjectConfig) -> ExamplesReport:
-    """Run the example entries' notebooks (cached by content) for their pages' "Example output"."""
-    catalogue, current = load_catalogue(config.catalogue), read_lock(config.lock)
+def examples(config: ProjectConfig, read: tuple[Catalogue, Lock] | None = None) -> ExamplesReport:
+    """Run the example entries' notebooks (cached by content) for their pages' "Example output".
+
+    `read`: the catalogue and lock when the build has them already (else they are read from their files).
+    """
+    catalogue, current = read or (load_catalogue(config.catalogue), read_lock(config.lock))
     context = ExamplesContext(config.root, config.github_repo, config.cache_dir / "examples", INSTALL_TAG)
     return run_examples(example_notebooks(catalogue, current, config), context)
 
 
-def render(config: ProjectConfig, executed: ExamplesReport | None = None) -> Rendered:
+def render(
+    config: ProjectConfig, executed: ExamplesReport | None = None, read: tuple[Catalogue, Lock] | None = None
+) -> Rendered:
     """Stage 6 alone: pages from the catalogue, the committed lock and the executed examples.
 
     No network and no model code: without `executed`, example outputs come from the cache only.
+    `read`: the catalogue and lock when the build has them already (else they are read from their files).
     """
-    catalogue, current = load_catalogue(config.catalogue), read_lock(config.lock)
+    catalogue, current = read or (load_catalogue(config.catalogue), read_lock(config.lock))
     if executed is None:
         outputs = cached_examples(example_notebooks(catalogue, current, config), config.cache_dir / "examples")
     else:
@@ -148,7 +159,8 @@ def site(config: ProjectConfig) -> Path:
 def build(config: ProjectConfig, options: LockOptions) -> tuple[LockReport, Rendered, Path]:
     """Everything, end to end."""
     report = lock(config, options)
-    rendered = render(config, examples(config))
+    read = (report.catalogue or load_catalogue(config.catalogue), report.lock)  # the catalogue is parsed once
+    rendered = render(config, examples(config, read), read)
     return report, rendered, site(config)
 
 

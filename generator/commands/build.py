@@ -112,7 +112,7 @@ def _lock(config: ProjectConfig, arguments: argparse.Namespace) -> int:
         return 2
     with LiveProgress(sys.stderr) as progress:
         report = pipeline.lock(config, _options(arguments, None if arguments.quiet else progress))
-    catalogue = pipeline.validate(config)
+    catalogue = report.catalogue or pipeline.validate(config)
     shown = _shown(catalogue, report.outcomes if arguments.shard else None)
     print(summary_table(shown, report.lock, report.outcomes))
     state = "updated" if report.written else "unchanged"
@@ -135,7 +135,7 @@ def _merge(config: ProjectConfig, arguments: argparse.Namespace) -> int:
 def _build(config: ProjectConfig, arguments: argparse.Namespace) -> int:
     with LiveProgress(sys.stderr) as progress:
         report, rendered, site_dir = pipeline.build(config, _options(arguments, None if arguments.quiet else progress))
-    catalogue = pipeline.validate(config)
+    catalogue = report.catalogue or pipeline.validate(config)
     print(summary_table(catalogue, report.lock, report.outcomes))
     print(f"\nLock: {config.lock} ({'updated' if report.written else 'unchanged'}, {len(report.rebuilt)} rebuilt)")
     print(f"Pages: {rendered.pages} pages and {rendered.notebooks} notebooks in {rendered.folder}")
