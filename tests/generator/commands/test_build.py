@@ -125,3 +125,17 @@ def test_an_entry_the_generator_chokes_on_fails_alone(tmp_path: Path, capsys: py
     assert entries["good"]["introspection"] == "dynamic"
     assert entries["long"]["introspection_error"].startswith("the generator failed on this entry (OSError:")
     assert "Traceback" in capsys.readouterr().err
+
+
+def test_a_package_the_hub_imports_without_declaring_it_is_in_the_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """So that installing it rebuilds the entry: the key holds its version, 'missing' until then."""
+    undeclared = make_hub_repo(tmp_path / "hub", {"hubconf.py": "import undeclared_pkg.models\n" + LIGHT_HUBCONF})
+    project = make_project(tmp_path / "project", CATALOGUE_HEAD + entry_yaml("hub", undeclared.url, undeclared.commit))
+    assert run(project, "lock", "--quiet") == 0
+    record = lock_entries(project / "catalogue" / "catalogue.lock")["hub"]
+    assert (record["introspection"], record["missing_packages"]) == ("static", ["undeclared_pkg"])
+    assert record["dependency_versions"] == {"undeclared_pkg": "missing"}
+    assert run(project, "lock", "--quiet") == 0
+    assert "rebuilt 0 of 1 entries" in capsys.readouterr().out
