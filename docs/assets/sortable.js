@@ -43,6 +43,7 @@
     document.querySelectorAll(".pinhub-sortable table").forEach(enhance)
   }
 
-  if (typeof document$ !== "undefined") document$.subscribe(setup)  // Material's page-change stream
-  else document.addEventListener("DOMContentLoaded", setup)
+  // Pages load in full (no instant navigation), and this script comes after the content.
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup)
+  else setup()
 })()

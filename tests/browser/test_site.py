@@ -95,10 +95,12 @@ def test_a_hostile_page_runs_nothing_and_shows_the_text(page: Any, site: BuiltSi
     page.goto(f"{site.url}models/{HOSTILE_ID}/")
     page.wait_for_load_state("networkidle")
     assert page.evaluate("window.pwned") is None
-    docstring = page.locator(".pinhub-docstring").first.inner_text()
-    assert "<script>window.pwned = 1</script>" in docstring
-    assert '<img src=x onerror="window.pwned = 2">' in docstring
+    docstring = page.locator(".pinhub-docstring").first
+    docstring.scroll_into_view_if_needed()  # below the fold, the browser skips laying it out
+    assert "<script>window.pwned = 1</script>" in docstring.inner_text()
+    assert '<img src=x onerror="window.pwned = 2">' in docstring.inner_text()
     example = page.locator(".pinhub-example")
+    example.scroll_into_view_if_needed()
     assert "<script>window.pwned = 1</script>" in example.inner_text()
     assert example.locator("img").evaluate("img => img.complete && img.naturalWidth === 8")
     assert page.locator("img[onerror], [onload], [onclick]").count() == 0
