@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.catalogue.model import Entry
 from generator.errors import GeneratorError
-from generator.fetch import git_mirror
-from generator.fetch.git_mirror import FetchPolicy
+from generator.fetch.policy import FetchPolicy
 
 
 class FetchError(GeneratorError):
@@ -62,6 +62,8 @@ def fetch_entry(entry: Entry, project_root: Path, cache_dir: Path, policy: Fetch
 def _remote(entry: Entry, cache_dir: Path, policy: FetchPolicy) -> Checkout:
     if entry.commit is None:
         raise FetchError(f"{entry.repo} is not pinned: add its 40-character 'commit' to the catalogue")
+    from generator.fetch import git_mirror  # GitPython loads only when something is fetched
+
     url = git_url(entry.repo)
     try:
         tree = git_mirror.checkout(url, entry.commit, cache_dir, policy)
@@ -85,7 +87,7 @@ def _local(entry: Entry, project_root: Path) -> Checkout:
     if not hub_dir.is_dir():
         raise FetchError(f"{entry.repo} is not a folder of this project ({project_root})")
     relative = hub_dir.relative_to(project_root.resolve()).as_posix()
-    commit, dirty = git_mirror.last_commit_touching(project_root, relative)
+    commit, dirty = last_commit_touching(project_root, relative)
     return Checkout(
         hub_dir=hub_dir,
         commit=commit,
@@ -93,6 +95,25 @@ def _local(entry: Entry, project_root: Path) -> Checkout:
         dirty=dirty,
         content_digest=_digest_tree(hub_dir),
     )
+
+
+def last_commit_touching(repo_root: Path, relative: str) -> tuple[str | None, bool]:
+    """(last commit that changed `relative`, whether it has uncommitted changes); (None, True) outside git.
+
+    `repo_root` must be the top of its repository (git does not look above it).
+    """
+    # No optional locks: `git status` would otherwise take index.lock to refresh the index, and make a
+    # commit in the same checkout fail while a build (or one of its jobs) reads it.
+    environment = {**os.environ, "GIT_CEILING_DIRECTORIES": str(repo_root.resolve().parent), "GIT_OPTIONAL_LOCKS": "0"}
+    try:
+        log = ["git", "log", "-1", "--format=%H", "--", relative]
+        commit = subprocess.run(log, cwd=repo_root, env=environment, capture_output=True, text=True, check=True)
+        status = ["git", "status", "--porcelain", "--untracked-files=all", "--", relative]
+        changes = subprocess.run(status, cwd=repo_root, env=environment, capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return None, True
+    last = commit.stdout.strip() or None
+    return last, bool(changes.stdout.strip()) or last is None
 
 
 def _digest_tree(folder: Path) -> str:

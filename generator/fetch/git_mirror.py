@@ -1,4 +1,4 @@
-"""Git plumbing for fetch: one bare mirror per repo URL, one verified, immutable checkout per commit.
+"""Git plumbing for fetch (GitPython): one bare mirror per repo URL, one verified, immutable checkout per commit.
 
 A mirror holds only the pinned commits (fetched shallow, by SHA, where the server allows it), so its
 size follows the pinned trees, not the repository's history. Every change to a mirror, and every new
@@ -14,13 +14,13 @@ import re
 import shutil
 import time
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import git
 
 from generator.fetch.locks import LockTimeoutError, file_lock
+from generator.fetch.policy import FetchPolicy
 
 # Never let git wait for a password or a host-key answer: a build must fail, not hang.
 GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_SSH_COMMAND": "ssh -oBatchMode=yes", "GCM_INTERACTIVE": "never"}
@@ -42,23 +42,6 @@ class GitCommandFailedError(Exception):
     def __init__(self, message: str, retriable: bool = False) -> None:
         super().__init__(message)
         self.retriable = retriable
-
-
-@dataclass(frozen=True)
-class FetchPolicy:
-    """How hard fetch tries, per entry.
-
-    Attributes:
-        timeout: Seconds one entry's fetch may take in all: waiting for the lock, every attempt, every pause.
-        attempts: Tries per git command when the failure looks transient (a dropped connection, a 5xx).
-        backoff: Seconds before the second try; each later pause doubles it.
-        sleep: How to pause (tests of the schedule pass their own clock).
-    """
-
-    timeout: float = 600.0
-    attempts: int = 3
-    backoff: float = 2.0
-    sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
 
 
 @dataclass(frozen=True)
@@ -190,22 +173,6 @@ def _has_commit(repo: git.Repo, commit: str) -> bool:
     except git.GitCommandError:
         return False
     return True
-
-
-def last_commit_touching(repo_root: Path, relative: str) -> tuple[str | None, bool]:
-    """(last commit that changed `relative`, whether it has uncommitted changes); (None, True) outside git."""
-    try:
-        repo = git.Repo(repo_root, search_parent_directories=False)
-        commit = repo.git.log("-1", "--format=%H", "--", relative).strip() or None
-        # No optional locks: `git status` would otherwise take index.lock to refresh the index, and
-        # make a commit in the same checkout fail while a build (or one of its jobs) reads it.
-        status = repo.git.status(
-            "--porcelain", "--untracked-files=all", "--", relative, env={"GIT_OPTIONAL_LOCKS": "0"}
-        )
-        dirty = bool(status.strip())
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError, git.GitCommandError):
-        return None, True
-    return commit, dirty or commit is None
 
 
 def _slug(url: str) -> str:
