@@ -28,7 +28,8 @@ GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_SSH_COMMAND": "ssh -oBatchMode=yes",
 TRANSIENT = re.compile(
     r"could not resolve host|temporary failure in name resolution|failed to connect|connection refused"
     r"|connection timed out|operation timed out|connection reset|broken pipe|remote end hung up"
-    r"|early eof|rpc failed|unexpected disconnect|returned error: (5\d\d|429|408)|gnutls|ssl|tls handshake",
+    r"|early eof|rpc failed|unexpected disconnect|returned error: (5\d\d|429|408)"
+    r"|gnutls_handshake|ssl_(read|connect|error)|tls handshake",
     re.IGNORECASE,
 )
 
@@ -36,7 +37,8 @@ TRANSIENT = re.compile(
 class GitCommandFailedError(Exception):
     """A git command failed; the message is git's own last line (and how many attempts were made).
 
-    `retriable` is True when the network failed rather than the request (trying another request is futile).
+    `retriable` is True when the network failed rather than the request: the same request may work later,
+    so falling back to another request (a full fetch instead of a shallow one) would not help.
     """
 
     def __init__(self, message: str, retriable: bool = False) -> None:
