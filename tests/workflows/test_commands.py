@@ -51,7 +51,8 @@ def test_the_verify_workflow_runs_the_shard_and_merge_sequence() -> None:
     for shard in (1, 2, 3, 4):  # the matrix, resolved
         expected = ["lock", "--shard", f"{shard}/4", "--output", f"shards/cpu-{shard}.json", "--device", "cpu"]
         assert [a[: len(expected)] for a in argvs].count(expected) == 1
-    assert ["lock", "--output", "shards/gpu.json", "--device", "cuda", "--strict"] in argvs
+    # --shard 1/1: --strict then judges only this run's entries, not those the CPU shards verify
+    assert ["lock", "--shard", "1/1", "--output", "shards/gpu.json", "--device", "cuda", "--strict"] in argvs
     assert ["merge", "shards/*.json"] in argvs
     assert ["lock-diff", "PLACEHOLDER/previous.lock", "catalogue/catalogue.lock", "--output"] in [a[:4] for a in argvs]
     assert {a[0] for a in argvs} == {"entries", "lock", "merge", "lock-diff"}
