@@ -6,7 +6,7 @@ PIP := $(BIN)/python -m pip
 STAMP := $(VENV)/.installed
 REQUIREMENTS := requirements/site.txt requirements/test.txt constraints.txt pyproject.toml
 
-.PHONY: site test lint typecheck pytest workflows serve lock render validate bench clean
+.PHONY: site test lint typecheck pytest workflows serve lock render validate bench lighthouse clean
 
 $(STAMP): $(REQUIREMENTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,5 +63,9 @@ render: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
+## Bytes and Lighthouse scores of the built site's home and a model page (Chromium; Lighthouse runs with npx).
+lighthouse: $(STAMP)
+	$(BIN)/python -m benchmarks site
+
 clean:
-	rm -rf site docs/models docs/notebooks .build
+	rm -rf site docs/models docs/notebooks docs/simple docs/catalogue.json .build

@@ -8,6 +8,7 @@ import json
 import re
 import zipfile
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 from urllib.request import urlopen
 
@@ -16,6 +17,7 @@ import pytest
 from generator import pipeline
 from generator.config import load_config
 from generator.lock import read_lock
+from generator.site import build_site
 from tests.generator.site.sitebuild import HOSTILE_ID, SEARCH_TAG, BuiltSite
 
 pytestmark = pytest.mark.slow
@@ -144,3 +146,16 @@ def test_a_rebuild_runs_no_notebook_again(site: BuiltSite) -> None:
     report = pipeline.examples(load_config(site.project))
     assert report.ran == [] and sorted(report.reused) == sorted([*EXAMPLES, HOSTILE_ID])
     assert report.failed == {}
+
+
+def test_comments_appear_once_giscus_is_configured(site: BuiltSite, tmp_path: Path) -> None:
+    mkdocs = (site.project / "mkdocs.yml").read_text(encoding="utf-8")
+    for key, value in (("repo", "pinhub/pinhub"), ("repo_id", "R_kgDOExample"), ("category_id", "DIC_kwDOExample")):
+        mkdocs = re.sub(rf'(?m)^    {key}: ""', f'    {key}: "{value}"', mkdocs)
+    config = site.project / "giscus.yml"
+    config.write_text(mkdocs, encoding="utf-8")
+    built = build_site(config, tmp_path / "site")
+    model = Elements((built / "models" / "digits-vae" / "index.html").read_text(encoding="utf-8"))
+    [giscus] = [attrs for tag, attrs in model.tags if tag == "script" and "giscus.app" in attrs.get("src", "")]
+    assert giscus["data-repo-id"] == "R_kgDOExample" and giscus["data-reactions-enabled"] == "1"
+    assert "giscus.app" not in (built / "faq" / "index.html").read_text(encoding="utf-8")  # model pages only

@@ -1,5 +1,7 @@
-/* Sortable tables: every table inside .pinhub-sortable sorts by a column when its heading is pressed.
-   Numbers with units ("15.4 k", "1.2 M", "0.42 s") sort by value; "—" (no value) sorts last. */
+/* PinHub's only script, after the theme's own.
+   Sortable tables: every table inside .pinhub-sortable sorts by a column when its heading is pressed.
+   Numbers with units ("15.4 k", "1.2 M", "0.42 s") sort by value; "—" (no value) sorts last.
+   Named search dialog: Material for MkDocs 9 gives its search dialog no accessible name (Zensical does). */
 (function () {
   var SCALE = { k: 1e3, M: 1e6, G: 1e9 }
 
@@ -39,8 +41,16 @@
     })
   }
 
+  function nameDialogs() {
+    document.querySelectorAll('[role="dialog"]:not([aria-label]):not([aria-labelledby])').forEach(function (dialog) {
+      var input = dialog.querySelector("input[aria-label]")
+      if (input) dialog.setAttribute("aria-label", input.getAttribute("aria-label"))
+    })
+  }
+
   function setup() {
     document.querySelectorAll(".pinhub-sortable table").forEach(enhance)
+    nameDialogs()
   }
 
   // Pages load in full (no instant navigation), and this script comes after the content.
