@@ -10,6 +10,7 @@ from generator.lock import read_lock
 from tests.generator.site.sitebuild import HOSTILE_ID, SEARCH_TAG, BuiltSite
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+expect = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements/test.txt").expect
 RESULT = ".md-search-result__item a"
 
 
@@ -96,13 +97,13 @@ def test_a_hostile_page_runs_nothing_and_shows_the_text(page: Any, site: BuiltSi
     page.wait_for_load_state("networkidle")
     assert page.evaluate("window.pwned") is None
     docstring = page.locator(".pinhub-docstring").first
-    docstring.scroll_into_view_if_needed()  # below the fold, the browser skips laying it out
-    assert "<script>window.pwned = 1</script>" in docstring.inner_text()
-    assert '<img src=x onerror="window.pwned = 2">' in docstring.inner_text()
+    docstring.scroll_into_view_if_needed()  # below the fold, the browser lays it out only once it is seen
+    expect(docstring).to_contain_text("<script>window.pwned = 1</script>", use_inner_text=True)
+    expect(docstring).to_contain_text('<img src=x onerror="window.pwned = 2">', use_inner_text=True)
     example = page.locator(".pinhub-example")
     example.scroll_into_view_if_needed()
-    assert "<script>window.pwned = 1</script>" in example.inner_text()
-    assert example.locator("img").evaluate("img => img.complete && img.naturalWidth === 8")
+    expect(example).to_contain_text("<script>window.pwned = 1</script>", use_inner_text=True)
+    page.wait_for_function("() => document.querySelector('.pinhub-example img')?.naturalWidth === 8")
     assert page.locator("img[onerror], [onload], [onclick]").count() == 0
 
 
