@@ -53,16 +53,21 @@ def device_key(key: str, device: str) -> str:
 
 
 def torch_release(version: str) -> str:
-    """'2.13.0+cu126' → '2.13.0': one release built for CPU or for CUDA gives the same CPU results."""
+    """'2.13.0+cu126' → '2.13.0': one release built for CPU or for CUDA gives the same CPU results.
+
+    (Any version: the part after '+' is a PEP 440 local label, which names a build, not a release.)
+    """
     return version.split("+")[0]
 
 
 def dependency_versions(dependencies: list[str]) -> dict[str, str]:
-    """The installed version of each declared dependency: a version, 'stdlib', 'present' or 'missing'.
+    """The installed release of each declared dependency: a version, 'stdlib', 'present' or 'missing'.
 
     Read from package metadata, importing nothing, so that checking whether anything changed is cheap.
+    A local version label is left out (torch '2.13.0+cu126' is release '2.13.0'), so that CPU and GPU
+    machines with builds of the same releases agree on every key.
     """
-    return {requirement: installed_version(requirement) for requirement in dependencies}
+    return {requirement: torch_release(installed_version(requirement)) for requirement in dependencies}
 
 
 @cache  # one build sees one environment; a thousand entries that need torch look it up once

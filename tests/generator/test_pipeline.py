@@ -160,7 +160,7 @@ def test_a_hub_that_cannot_be_imported_falls_back_to_its_source(
     assert broken["introspection"] == "static"
     assert broken["missing_packages"] == ["definitely_not_installed_pkg"]
     assert broken["introspection_error"].startswith("missing dependencies: definitely_not_installed_pkg")
-    torch_version = importlib.metadata.version("torch")
+    torch_version = importlib.metadata.version("torch").split("+")[0]
     assert broken["dependency_versions"] == {"torch": torch_version, "definitely_not_installed_pkg": "missing"}
     assert [e["name"] for e in broken["entrypoints"]] == ["model"]
     assert broken["entrypoints"][0]["smoke"]["cpu"]["status"] == "skipped"
