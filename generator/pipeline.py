@@ -98,14 +98,16 @@ def lock(config: ProjectConfig, options: LockOptions) -> LockReport:
 
 
 def select_entries(catalogue: Catalogue, only: Sequence[str], shard: Shard | None) -> list[Entry]:
-    """The entries a run verifies: those named by `only` (all when empty) that fall in `shard`.
+    """The entries a run verifies: those named by `only` (all when empty) that fall in `shard`, less those
+    awaiting a pin (nothing of theirs can be verified until they have a commit).
 
     Raises:
         KeyError: `only` names an entry the catalogue lacks (the message lists the known ids).
     """
     for entry_id in only:
         catalogue.entry(entry_id)  # an unknown id is an error, not a silent no-op
-    return [e for e in catalogue.models if (not only or e.id in only) and (shard is None or shard.contains(e.id))]
+    chosen = [e for e in catalogue.models if (not only or e.id in only) and (shard is None or shard.contains(e.id))]
+    return [e for e in chosen if e.awaiting_pin is None]
 
 
 def merge(config: ProjectConfig, shard_files: Sequence[Path]) -> tuple[MergeReport, bool]:

@@ -123,6 +123,8 @@ def summary_table(catalogue: Catalogue, lock: Lock, outcomes: dict[str, tuple[st
         commit = (record.commit if record else entry.commit) or "-"
         featured = _featured(entry.entrypoints, record)
         cells = [_device_cell(record, featured, device) for device in DEVICES]
+        if entry.awaiting_pin is not None and record is None:
+            cells = ["awaiting a pin"] + [""] * (len(DEVICES) - 1)
         outcome, seconds = outcomes.get(entry.id, ("-", 0.0))
         ran = f"{outcome} {seconds:.1f}s" if entry.id in outcomes else "-"
         rows.append((entry.id, commit[:12], str(len(featured)), *cells, ran))
@@ -154,10 +156,10 @@ def _device_cell(record: EntryLock | None, featured: list[str], device: str) -> 
 
 def unverified_entries(catalogue: Catalogue, lock: Lock, ids: Collection[str] | None = None) -> list[str]:
     """Ids of entries (of `ids`, default all) that --strict fails on: never verified, stale, not importable,
-    or with a failed smoke load."""
+    or with a failed smoke load. An entry the catalogue says is awaiting a pin is not counted."""
     bad = []
     for entry in catalogue.models:
-        if ids is not None and entry.id not in ids:
+        if (ids is not None and entry.id not in ids) or entry.awaiting_pin is not None:
             continue
         record = lock.entries.get(entry.id)
         if record is None or not record.entrypoints or record.stale or record.introspection_error:

@@ -153,20 +153,20 @@ def record_smoke(verification: Verification, task: SmokeTask, result: SmokeResul
 def _key(entry: Entry, checkout: Checkout | None, previous: EntryLock | None, context: VerifyContext) -> str:
     # The packages are the hub's, as the previous build found them; if they changed, so did the
     # commit or contents, so the key differs anyway. Their installed versions are looked up now.
-    dependencies = _packages(previous.dependencies, previous.missing_packages) if previous else []
+    dependencies = _packages(entry, previous.dependencies, previous.missing_packages) if previous else []
     commit = checkout.commit if checkout else entry.commit
     digest = checkout.content_digest if checkout else ""
     return entry_key(entry, commit, digest, context.torch.torch_version, dependency_versions(dependencies))
 
 
-def _packages(dependencies: list[str], missing: list[str]) -> list[str]:
-    """What the key covers: the declared dependencies, and packages the import missed without declaring them
-    (so that installing one rebuilds the entry)."""
-    return list(dict.fromkeys([*dependencies, *missing]))
+def _packages(entry: Entry, dependencies: list[str], missing: list[str]) -> list[str]:
+    """What the key covers: the hub's `dependencies`, the packages its import missed without declaring
+    them (so that installing one rebuilds the entry), and the catalogue's extra ones for the entry."""
+    return list(dict.fromkeys([*dependencies, *missing, *entry.dependencies]))
 
 
 def _record(entry: Entry, checkout: Checkout, hub: HubInfo, context: VerifyContext) -> EntryLock:
-    versions = dependency_versions(_packages(hub.dependencies, hub.missing_packages))
+    versions = dependency_versions(_packages(entry, hub.dependencies, hub.missing_packages))
     key = entry_key(entry, checkout.commit, checkout.content_digest, context.torch.torch_version, versions)
     entrypoints = list(hub.entrypoints)
     known = {e.name for e in entrypoints}

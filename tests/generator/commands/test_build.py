@@ -139,3 +139,20 @@ def test_a_package_the_hub_imports_without_declaring_it_is_in_the_key(
     assert record["dependency_versions"] == {"undeclared_pkg": "missing"}
     assert run(project, "lock", "--quiet") == 0
     assert "rebuilt 0 of 1 entries" in capsys.readouterr().out
+
+
+def test_an_entry_awaiting_a_pin_is_not_fetched_and_strict_lets_it_be(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = make_hub_repo(tmp_path / "good", {"hubconf.py": LIGHT_HUBCONF})
+    catalogue = CATALOGUE_HEAD + entry_yaml("good", good.url, good.commit, smoke=NO_SMOKE, dependencies="[pyyaml]")
+    catalogue += entry_yaml("later", "owner/name", awaiting_pin="the upstream has no release yet")
+    project = make_project(tmp_path / "project", catalogue)
+    assert run(project, "lock", "--strict") == 0
+    captured = capsys.readouterr()
+    assert "later:" not in captured.err, "nothing is attempted for it"
+    assert [line.split()[:2] for line in captured.out.splitlines() if line.startswith("later")] == [["later", "-"]]
+    assert "awaiting a pin" in captured.out
+    entries = lock_entries(project / "catalogue" / "catalogue.lock")
+    assert sorted(entries) == ["good"]
+    assert list(entries["good"]["dependency_versions"]) == ["pyyaml"]  # the catalogue's extra ones are in the key
