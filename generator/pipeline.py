@@ -186,5 +186,6 @@ def _shard_file(verified: list[Verification], options: LockOptions, context: Ver
 
 
 def _in_catalogue_order(catalogue: Catalogue, records: dict[str, EntryLock]) -> dict[str, EntryLock]:
-    """Records of entries still in the catalogue (a removed entry's record goes with it)."""
-    return {e.id: records[e.id] for e in catalogue.models if e.id in records}
+    """Records of entries still in the catalogue and pinned (a removed entry's record goes with it, and an
+    entry awaiting a pin has nothing verified to record)."""
+    return {e.id: records[e.id] for e in catalogue.models if e.id in records and e.awaiting_pin is None}

@@ -123,7 +123,7 @@ def summary_table(catalogue: Catalogue, lock: Lock, outcomes: dict[str, tuple[st
         commit = (record.commit if record else entry.commit) or "-"
         featured = _featured(entry.entrypoints, record)
         cells = [_device_cell(record, featured, device) for device in DEVICES]
-        if entry.awaiting_pin is not None and record is None:
+        if entry.awaiting_pin is not None:
             cells = ["awaiting a pin"] + [""] * (len(DEVICES) - 1)
         outcome, seconds = outcomes.get(entry.id, ("-", 0.0))
         ran = f"{outcome} {seconds:.1f}s" if entry.id in outcomes else "-"

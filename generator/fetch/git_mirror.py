@@ -16,6 +16,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import git
 
@@ -67,13 +68,15 @@ def checkout(url: str, commit: str, cache_dir: Path, policy: FetchPolicy) -> Pat
     target = cache_dir / "checkouts" / f"{_slug(url)}-{commit}"
     if _is_complete(target, commit):
         return target
+    if os.environ.get("PINHUB_OFFLINE") == "1":
+        raise GitCommandFailedError("not in the build cache, and PINHUB_OFFLINE=1 forbids fetching it")
     deadline = _Deadline.after(policy.timeout)
     try:
         with file_lock(cache_dir / "locks" / f"{_slug(url)}.lock", deadline.remaining()):
             if _is_complete(target, commit):  # another build made it while this one waited
                 return target
             mirror = _mirror(url, cache_dir)
-            _fetch_commit(mirror, commit, policy, deadline)
+            _fetch_commit(mirror, commit, _Attempts(policy, deadline, _host(url)))
             _publish(mirror, commit, target)
     except LockTimeoutError as error:
         raise GitCommandFailedError(str(error)) from None
@@ -131,29 +134,42 @@ def _mirror(url: str, cache_dir: Path) -> Path:
     return mirror
 
 
-def _fetch_commit(mirror: Path, commit: str, policy: FetchPolicy, deadline: _Deadline) -> None:
+def _fetch_commit(mirror: Path, commit: str, attempts: _Attempts) -> None:
     """Fetch just `commit` (shallow) when the server allows it, else everything."""
     repo = git.Repo(mirror)
     if _has_commit(repo, commit):
         return
     try:
-        _run_git(repo, ["fetch", "--depth=1", "origin", commit], policy, deadline)
+        _run_git(repo, ["fetch", "--depth=1", "origin", commit], attempts)
     except GitCommandFailedError as shallow_error:
         if shallow_error.retriable:
             raise
         # The server refuses a commit by SHA (or shallow fetches at all): take every branch and tag.
         unshallow = ["--unshallow"] if (mirror / "shallow").exists() else []
         refspecs = ["+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"]
-        _run_git(repo, ["fetch", *unshallow, "origin", *refspecs], policy, deadline)
+        _run_git(repo, ["fetch", *unshallow, "origin", *refspecs], attempts)
     if not _has_commit(repo, commit):
         raise GitCommandFailedError(f"commit {commit} is not in the repository (was it force-pushed away?)")
     repo.git.update_ref(f"refs/pinned/{commit}", commit)  # keeps it safe from gc and findable
 
 
-def _run_git(repo: git.Repo, arguments: list[str], policy: FetchPolicy, deadline: _Deadline) -> None:
+@dataclass(frozen=True)
+class _Attempts:
+    """One entry's fetch: the policy, the entry's deadline, and the host it fetches from."""
+
+    policy: FetchPolicy
+    deadline: _Deadline
+    host: str
+
+    @property
+    def allowed(self) -> int:
+        return 1 if self.host in self.policy.unreachable else self.policy.attempts
+
+
+def _run_git(repo: git.Repo, arguments: list[str], attempts: _Attempts) -> None:
     """Run one git command, again after a pause while it fails transiently and time is left."""
-    pause = policy.backoff
-    for attempt in range(1, policy.attempts + 1):
+    policy, deadline, pause = attempts.policy, attempts.deadline, attempts.policy.backoff
+    for attempt in range(1, attempts.allowed + 1):
         budget = deadline.remaining()
         try:
             repo.git.execute(["git", *arguments], env=GIT_ENV, kill_after_timeout=max(budget, 0.001))
@@ -162,11 +178,20 @@ def _run_git(repo: git.Repo, arguments: list[str], policy: FetchPolicy, deadline
             if "did not complete in" in str(error.stderr):  # GitPython killed it at the deadline
                 raise GitCommandFailedError(f"timed out after {policy.timeout:g} s", retriable=True) from None
             transient = TRANSIENT.search(str(error.stderr or error)) is not None
-            if not transient or attempt == policy.attempts or deadline.remaining() <= pause:
+            if not transient or attempt == attempts.allowed or deadline.remaining() <= pause:
+                if transient:
+                    policy.unreachable.add(attempts.host)
                 tries = f" (after {attempt} attempts)" if attempt > 1 else ""
                 raise GitCommandFailedError(_last_line(error) + tries, retriable=transient) from None
         policy.sleep(pause)
         pause *= 2
+
+
+def _host(url: str) -> str:
+    """Where `url` points: 'github.com' for https://github.com/a/b.git and git@github.com:a/b.git."""
+    if "://" not in url and "@" in url.split(":")[0]:
+        return url.split("@", 1)[1].split(":")[0]
+    return urlsplit(url).netloc or url
 
 
 def _has_commit(repo: git.Repo, commit: str) -> bool:

@@ -16,9 +16,12 @@ class FetchPolicy:
         attempts: Tries per git command when the failure looks transient (a dropped connection, a 5xx).
         backoff: Seconds before the second try; each later pause doubles it.
         sleep: How to pause (tests of the schedule pass their own clock).
+        unreachable: Hosts that kept failing during this build: later fetches from them try once, not
+            `attempts` times (an offline machine must not wait out every entry's pauses).
     """
 
     timeout: float = 600.0
     attempts: int = 3
     backoff: float = 2.0
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
+    unreachable: set[str] = field(default_factory=set, compare=False)

@@ -189,3 +189,26 @@ def test_a_lock_dies_with_its_holder(tmp_path: Path) -> None:
     holder.wait()
     with file_lock(tmp_path / "repo.lock", timeout=1):
         pass
+
+
+@pytest.mark.parametrize("flaky", [(1000, 503)], indirect=True)
+def test_a_host_that_kept_failing_is_tried_once_for_the_next_entries(served: HubRepo, flaky: FlakyGitServer) -> None:
+    """An offline machine must not wait out every entry's pauses: the build remembers the host."""
+    pauses: list[float] = []
+    policy = no_pause(pauses)
+    for name in ("hub.git", "other.git"):
+        with pytest.raises(FetchError, match=r"503"):
+            fetch_entry(entry(flaky.url(name), served.commit), served.path, served.path / "cache", policy)
+    assert pauses == [0.5, 1.0]
+    assert flaky.requests == 4
+    assert policy.unreachable == {flaky.url("").split("/")[2]}
+
+
+def test_offline_builds_use_the_cache_and_fetch_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    upstream = make_hub_repo(tmp_path / "upstream", {"hubconf.py": GOOD_HUBCONF})
+    newer = commit_files(upstream.path, {"n.txt": "1"})
+    cached = fetch_entry(entry(upstream.url, upstream.commit), tmp_path, tmp_path / "cache")
+    monkeypatch.setenv("PINHUB_OFFLINE", "1")
+    assert fetch_entry(entry(upstream.url, upstream.commit), tmp_path, tmp_path / "cache") == cached
+    with pytest.raises(FetchError, match=r"not in the build cache, and PINHUB_OFFLINE=1 forbids fetching it"):
+        fetch_entry(entry(upstream.url, newer.commit), tmp_path, tmp_path / "cache")
