@@ -48,7 +48,7 @@ try:
     urllib.request.urlopen("http://192.0.2.1/telemetry", timeout=1)  # caught: the attempt still counts
 except OSError:
     pass
-time.sleep(1.5)
+time.sleep(0.8)
 
 
 def undocumented():
@@ -133,7 +133,7 @@ def test_a_good_hub_passes_and_an_unreachable_weight_url_is_only_a_warning(
 
 def test_a_bad_hub_fails_each_check_and_says_how_to_fix_it(tmp_path: Path, weights_server: str) -> None:
     hub = make_hub_repo(tmp_path / "bad", {"hubconf.py": BAD.format(served=weights_server)})
-    report = check_repo(str(hub.path), tmp_path / "cache", CheckOptions(import_seconds=1.0))
+    report = check_repo(str(hub.path), tmp_path / "cache", CheckOptions(import_seconds=0.5))
     checklist = render_checklist(report)
     assert "(working tree)" in checklist
     assert marks(checklist) == {
@@ -152,7 +152,7 @@ def test_a_bad_hub_fails_each_check_and_says_how_to_fix_it(tmp_path: Path, weigh
     assert "missing on undocumented" in checklist
     assert "tried to reach the network: 192.0.2.1:80" in checklist
     assert "printed 2,000,001 bytes (limit 1,000,000)" in checklist
-    assert "limit 1 s, torch excluded" in checklist
+    assert "limit 0.5 s, torch excluded" in checklist
     assert "no pretrained= or weights= on fetches, undocumented" in checklist
     assert f"{weights_server}/missing.pth: answered HTTP 404" in checklist
     assert "RuntimeError: the weights server is down" in checklist

@@ -100,7 +100,8 @@ def test_add_check_update_verify_and_publish(tmp_path: Path, capsys: pytest.Capt
     shutil.copy(lock, previous)
     shards = tmp_path / "shards"
     for index in (1, 2):
-        run(project, "lock", "--shard", f"{index}/2", "--output", str(shards / f"cpu-{index}.json"), capsys=capsys)
+        output = str(shards / f"cpu-{index}.json")
+        run(project, "lock", "--shard", f"{index}/2", "--output", output, "--device", "cpu", capsys=capsys)
     run(project, "merge", str(shards / "cpu-1.json"), str(shards / "cpu-2.json"), capsys=capsys)
     body = tmp_path / "lock-diff.md"
     run(project, "lock-diff", str(previous), str(lock), "--output", str(body), capsys=capsys)
