@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,12 @@ class Source:
     git_url: str
     commit: str | None
     subdir: str = ""
+    ref: str = ""  # the branch or tag, used only while there is no commit
+
+    @property
+    def revision(self) -> str:
+        """The commit, else the branch or tag, else '' (the default branch)."""
+        return self.commit or self.ref
 
 
 def pinhub_snippet(source: Source, entrypoint: str, kwargs: dict[str, Any], variable: str = "model") -> str:
@@ -43,13 +50,13 @@ def torch_hub_snippet(source: Source, entrypoint: str, kwargs: dict[str, Any]) -
     """The torch.hub equivalent, or a clone-then-load-locally recipe where torch.hub cannot fetch it."""
     extra = [f"{key}={py(value)}" for key, value in kwargs.items()]
     if source.github and not source.subdir:
-        spec = f"{source.github}:{source.commit}" if source.commit else source.github
+        spec = f"{source.github}:{source.revision}" if source.revision else source.github
         # torch.hub asks the GitHub API whether a ref is a branch or tag and refuses bare commits.
         args = [py(spec), py(entrypoint), *extra, "skip_validation=True", "trust_repo=True"]
         return f"import torch\n\nmodel = {_call('torch.hub.load', args)}\n"
     folder = source.git_url.rstrip("/").removesuffix(".git").rsplit("/", 1)[-1]
     hub_dir = f"{folder}/{source.subdir}" if source.subdir else folder
-    checkout = f"!git -C {folder} checkout --quiet {source.commit}\n" if source.commit else ""
+    checkout = f"!git -C {folder} checkout --quiet {shlex.quote(source.revision)}\n" if source.revision else ""
     args = [py(hub_dir), py(entrypoint), 'source="local"', *extra]
     return (
         f"!git clone --quiet {source.git_url} {folder}\n{checkout}\n"
@@ -58,7 +65,10 @@ def torch_hub_snippet(source: Source, entrypoint: str, kwargs: dict[str, Any]) -
 
 
 def _repo_argument(source: Source) -> str:
-    return py(source.github or source.git_url)
+    """The repository, with the branch or tag when no commit pins it ('owner/name:v1', 'url#v1')."""
+    if source.commit or not source.ref:
+        return py(source.github or source.git_url)
+    return py(f"{source.github}:{source.ref}" if source.github else f"{source.git_url}#{source.ref}")
 
 
 def py(value: Any) -> str:
@@ -94,4 +104,4 @@ def source_for(entry: Entry, commit: str | None, subdir: str, project_github: st
         return Source(project_github, f"https://github.com/{project_github}.git", commit, subdir)
     github = entry.github
     git_url = f"https://github.com/{github}.git" if github else entry.repo
-    return Source(github, git_url, commit, subdir)
+    return Source(github, git_url, commit, subdir, entry.ref)

@@ -187,7 +187,7 @@ def _entrypoint_views(
             EntrypointView(
                 name=name,
                 kind=info.kind,
-                signature_html=html.escape(f"{name}{info.signature}"),
+                signature_html=html.escape(f"{name}{info.signature}") if info.signature else "",
                 docstring_html=html.escape(info.docstring),
                 auxiliary=info.is_auxiliary,
                 featured=name in featured,

@@ -200,3 +200,11 @@ def test_category_pages_and_the_home_include(catalogue: Catalogue, lock: Lock, c
     assert "[**Vision**](models/categories/vision.md)" in home
     assert "- [Tiny &lt;Net&gt;](models/tiny.md)" in home  # recently updated: only entries with a verified date
     assert "(models/local.md)" not in home
+
+
+def test_an_unpinned_entry_loads_its_ref_and_says_so(catalogue: Catalogue, lock: Lock, config: ProjectConfig) -> None:
+    entries = [e.model_copy(update={"ref": "v1.2"}) if e.id == "unpinned" else e for e in catalogue.models]
+    text = page(catalogue.model_copy(update={"models": entries}), lock, config, "unpinned")
+    assert 'pinhub.load("owner/other:v1.2", "ENTRYPOINT", trust_repo=True)' in text
+    assert "it is not pinned to a commit yet, so this loads whatever that ref holds today" in text
+    assert "at its pinned commit" not in text
