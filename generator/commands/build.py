@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Collection
 from pathlib import Path
@@ -94,6 +95,11 @@ def _schema(config: ProjectConfig, arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _progress(quiet: bool) -> contextlib.AbstractContextManager[LiveProgress | None]:
+    """The live display on stderr, or nothing with --quiet (no redrawing thread either)."""
+    return contextlib.nullcontext() if quiet else LiveProgress(sys.stderr)
+
+
 def _options(arguments: argparse.Namespace, progress: LiveProgress | None) -> pipeline.LockOptions:
     return pipeline.LockOptions(
         only=tuple(arguments.only),
@@ -110,8 +116,8 @@ def _lock(config: ProjectConfig, arguments: argparse.Namespace) -> int:
     if arguments.shard and arguments.output is None:
         print("error: --shard needs --output PATH (the shard file that `merge` reads)", file=sys.stderr)
         return 2
-    with LiveProgress(sys.stderr) as progress:
-        report = pipeline.lock(config, _options(arguments, None if arguments.quiet else progress))
+    with _progress(arguments.quiet) as progress:
+        report = pipeline.lock(config, _options(arguments, progress))
     catalogue = report.catalogue or pipeline.validate(config)
     shown = _shown(catalogue, report.outcomes if arguments.shard else None)
     print(summary_table(shown, report.lock, report.outcomes))
@@ -133,8 +139,8 @@ def _merge(config: ProjectConfig, arguments: argparse.Namespace) -> int:
 
 
 def _build(config: ProjectConfig, arguments: argparse.Namespace) -> int:
-    with LiveProgress(sys.stderr) as progress:
-        report, rendered, site_dir = pipeline.build(config, _options(arguments, None if arguments.quiet else progress))
+    with _progress(arguments.quiet) as progress:
+        report, rendered, site_dir = pipeline.build(config, _options(arguments, progress))
     catalogue = report.catalogue or pipeline.validate(config)
     print(summary_table(catalogue, report.lock, report.outcomes))
     print(f"\nLock: {config.lock} ({'updated' if report.written else 'unchanged'}, {len(report.rebuilt)} rebuilt)")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
 
 from generator.cli import main
 from generator.lock.shards import shard_of
+from tests.generator.commands.test_progress import Terminal
 from tests.generator.hubrepos import CATALOGUE_HEAD, entry_yaml, make_hub_repo, make_project
 
 LIGHT_HUBCONF = '''
@@ -156,3 +158,16 @@ def test_an_entry_awaiting_a_pin_is_not_fetched_and_strict_lets_it_be(
     entries = lock_entries(project / "catalogue" / "catalogue.lock")
     assert sorted(entries) == ["good"]
     assert list(entries["good"]["dependency_versions"]) == ["pyyaml"]  # the catalogue's extra ones are in the key
+
+
+def test_a_terminal_gets_the_live_display_unless_quiet(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    quiet = Terminal()
+    monkeypatch.setattr(sys, "stderr", quiet)
+    assert run(project, "lock", "--quiet") == 0
+    assert quiet.getvalue() == ""
+    live = Terminal()
+    monkeypatch.setattr(sys, "stderr", live)
+    assert run(project, "lock", "--force", "--jobs", "2") == 0
+    assert "\x1b[" in live.getvalue()
+    # Once done, the table of entries in progress is gone and one line per finished entry remains.
+    assert sorted(line.split(":")[0] for line in live.screen()) == sorted(f"✓ {e}" for e in IDS)
