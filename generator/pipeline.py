@@ -88,10 +88,8 @@ def lock(config: ProjectConfig, options: LockOptions) -> LockReport:
     report.outcomes = {v.entry.id: (v.outcome, v.seconds) for v in verified}
     report.catalogue = catalogue
     if options.output is not None:
-        report.written, report.path = (
-            write_lock(options.output, _shard_file(verified, options, context)),
-            options.output,
-        )
+        report.path = options.output
+        report.written = write_lock(options.output, _shard_file(verified, options, context))
     else:
         report.written = write_lock(config.lock, new_lock)
     return report
