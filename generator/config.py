@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,7 @@ class ProjectConfig:
     site_url: str
     github_repo: str
     notebooks_branch: str = "gh-pages"
+    loader_version: str | None = None
     notebooks_repo: str = ""
     notebooks_path: str = ""
     build_dir: Path | None = None
@@ -91,7 +93,17 @@ def load_config(root: Path, catalogue: Path | None = None, site_dir: Path | None
         notebooks_branch=str(pinhub_extra.get("notebooks_branch") or "gh-pages"),
         notebooks_repo=str(pinhub_extra.get("notebooks_repo") or github_repo),
         notebooks_path=str(pinhub_extra.get("notebooks_path") or "").strip("/"),
+        loader_version=_loader_version(root),
     )
+
+
+def _loader_version(root: Path) -> str | None:
+    """The version of the `pinhub` wheel the site ships, from pyproject.toml (None: the project ships none)."""
+    try:
+        project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8")).get("project", {})
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    return str(project["version"]) if project.get("name") == "pinhub" and "version" in project else None
 
 
 def _read_mkdocs_yml(path: Path) -> dict[str, Any]:

@@ -82,8 +82,19 @@ def distribution(import_name: str) -> str:
     return DISTRIBUTIONS.get(import_name, import_name)
 
 
-def pip_install_line(site_url: str, dependencies: list[str]) -> str:
-    """One `pip install` line for pinhub (from the site's package index) and the model's dependencies."""
+def pip_install_line(site_url: str, dependencies: list[str], loader_version: str | None = None) -> str:
+    """One `pip install` line for pinhub and the model's dependencies.
+
+    pinhub comes from the wheel the site ships, by its URL: an index (even an extra one) would let pip
+    prefer any other project that calls itself `pinhub` on PyPI. Without a shipped wheel, the site's index.
+    """
     wanted, _ = requirements(dependencies)
     quoted = [f'"{r}"' if re.search(r"[<>=!~\[]", r) else r for r in wanted]
+    if loader_version:
+        return " ".join(["pip install", loader_wheel_url(site_url, loader_version), *quoted])
     return " ".join(["pip install --extra-index-url", f"{site_url}simple/", "pinhub", *quoted])
+
+
+def loader_wheel_url(site_url: str, version: str) -> str:
+    """Where the site publishes the loader's wheel (see generator/site/package.py)."""
+    return f"{site_url}simple/pinhub/pinhub-{version}-py3-none-any.whl"

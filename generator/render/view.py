@@ -132,7 +132,7 @@ def model_view(entry: Entry, record: EntryLock | None, catalogue: Catalogue, con
         colab_url=links.colab_url(config.notebooks_repo or config.github_repo, config.notebooks_branch, published),
         notebook_path=f"{entry.id}.ipynb",
         pip_line=requirements.pip_install_line(
-            config.site_url, [*(record.dependencies if record else []), *entry.dependencies]
+            config.site_url, [*(record.dependencies if record else []), *entry.dependencies], config.loader_version
         ),
         pinhub_code=snippets.pinhub_snippet(source, first, entry.load_kwargs),
         torch_hub_code=snippets.torch_hub_snippet(source, first, entry.load_kwargs),

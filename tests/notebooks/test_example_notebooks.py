@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import tomllib
 from pathlib import Path
 from urllib.request import urlopen
 
@@ -73,7 +74,8 @@ def test_a_published_notebook_runs_from_a_fresh_environment(site: BuiltSite, tmp
     with urlopen(f"{site.url}models/digits-classifier.ipynb", timeout=30) as response:
         notebook = nbformat.reads(response.read().decode(), as_version=4)
     install = notebook.cells[1].source
-    assert install == f"%pip install --quiet --extra-index-url {site.url}simple/ pinhub"
+    version = tomllib.loads((site.project / "pyproject.toml").read_text())["project"]["version"]
+    assert install == f"%pip install --quiet {site.url}simple/pinhub/pinhub-{version}-py3-none-any.whl"
     notebook.cells.append(nbformat.v4.new_code_cell("import pinhub\nprint('pinhub from', pinhub.__file__)"))
     python = fresh_environment(tmp_path)
     with ProjectGitHub(site.project, "pinhub/pinhub") as github:

@@ -60,7 +60,8 @@ def test_the_pip_line_maps_import_names_and_drops_unsafe_ones(
     catalogue: Catalogue, lock: Lock, config: ProjectConfig
 ) -> None:
     text = page(catalogue, lock, config, "tiny")
-    assert 'pip install --extra-index-url https://pinhub.github.io/pinhub/simple/ pinhub pillow "numpy>=1.24"' in text
+    wheel = "https://pinhub.github.io/pinhub/simple/pinhub/pinhub-0.1.0-py3-none-any.whl"
+    assert f'pip install {wheel} pillow "numpy>=1.24"' in text
     assert "rm -rf" not in text
 
 
@@ -149,7 +150,7 @@ def test_a_notebook_per_model_with_the_pinned_load(catalogue: Catalogue, lock: L
     notebook = nbformat.read(str(config.generated_dir / "tiny.ipynb"), as_version=4)
     nbformat.validate(notebook)
     sources = [cell.source for cell in notebook.cells]
-    assert sources[1].startswith("%pip install --quiet --extra-index-url https://pinhub.github.io/pinhub/simple/")
+    assert sources[1].startswith("%pip install --quiet https://pinhub.github.io/pinhub/simple/pinhub/pinhub-0.1.0-")
     assert notebook.cells[1].metadata["tags"] == ["install"]
     assert f'commit="{COMMIT}"' in sources[2] and "trust_repo=True" in sources[2]
     assert "example = torch.randn(1, 4)" in sources[3]

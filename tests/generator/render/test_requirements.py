@@ -136,4 +136,10 @@ def test_the_catalogue_can_add_dependencies_a_hub_forgot_to_declare() -> None:
         }
     )
     view = model_view(catalogue.models[0], None, catalogue, load_config(PROJECT_ROOT))
-    assert view.pip_line.endswith('pinhub opencv-python "timm>=0.9"')
+    assert view.pip_line.endswith('-py3-none-any.whl opencv-python "timm>=0.9"')
+
+
+def test_pinhub_comes_from_the_wheel_the_site_ships_when_there_is_one() -> None:
+    """An index, even an extra one, would let pip take another project called pinhub from PyPI."""
+    line = pip_install_line(SITE, ["torch", "PIL"], "1.2.3")
+    assert line == f"pip install {SITE}simple/pinhub/pinhub-1.2.3-py3-none-any.whl pillow"
