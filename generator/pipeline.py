@@ -90,7 +90,7 @@ def lock(config: ProjectConfig, options: LockOptions) -> LockReport:
     if options.output is not None:
         report.path = options.output
         report.written = write_lock(options.output, _shard_file(verified, options, context))
-    else:
+    elif new_lock != previous or not config.lock.exists():  # comparing records is cheaper than formatting them
         report.written = write_lock(config.lock, new_lock)
     return report
 
