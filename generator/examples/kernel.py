@@ -10,10 +10,6 @@ import json
 import tempfile
 from pathlib import Path
 
-from jupyter_client.kernelspec import KernelSpecManager
-from jupyter_client.manager import KernelManager
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
 
 KERNEL_NAME = "pinhub-python"
@@ -32,6 +28,12 @@ def run_notebook(notebook: NotebookNode, cwd: Path, env: dict[str, str], python:
     Returns:
         '' when every cell ran, else what went wrong, in one paragraph.
     """
+    # Imported here: Jupyter's client stack costs a third of a second, and most builds start no kernel.
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import KernelManager
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
     with tempfile.TemporaryDirectory(prefix="pinhub-kernel-") as kernels:
         write_kernel_spec(Path(kernels), python)
         specs = KernelSpecManager(kernel_dirs=[kernels], ensure_native_kernel=False)

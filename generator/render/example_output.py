@@ -12,7 +12,6 @@ import re
 from pathlib import Path
 
 from markupsafe import Markup
-from nbconvert import MarkdownExporter
 from nbformat.notebooknode import NotebookNode
 
 from generator.render import snippets
@@ -31,6 +30,8 @@ def example_output(entry_id: str, executed: NotebookNode) -> tuple[ExampleOutput
     Returns:
         The section's content, and {path relative to the page's folder: bytes} for each image.
     """
+    from nbconvert import MarkdownExporter  # a third of a second to import; only pages with examples need it
+
     notebook = inert_copy(executed)
     exporter = MarkdownExporter(template_file=str(TEMPLATES / "example.md.j2"))
     exporter.register_filter("safe_fence", lambda source: snippets.fenced(source, "python"))

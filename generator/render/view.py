@@ -244,7 +244,21 @@ def _notice(entry: Entry, record: EntryLock | None) -> Markup:
         ).format(record.stale.attempted_at[:10], code_span(record.stale.reason), record.verified_at[:10])
     if record.dirty:
         return Markup("Built from uncommitted changes: the pinned commit does not hold exactly what was verified.")
+    if record.introspection == "static":
+        return _import_failure_notice(record)
     return Markup("")
+
+
+def _import_failure_notice(record: EntryLock) -> Markup:
+    """hubconf.py did not import where the page was built: say why, and which packages were missing."""
+    text = Markup(
+        "hubconf.py could not be imported by the build ({}), so the entrypoints below were read from its source "
+        "and not loaded."
+    ).format(code_span(record.introspection_error or "unknown error"))
+    if record.missing_packages:
+        names = Markup(", ").join(code_span(name) for name in record.missing_packages)
+        text += Markup(" Missing packages: {}.").format(names)
+    return text
 
 
 def _torch_hub_note(source: snippets.Source) -> str:

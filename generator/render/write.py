@@ -7,8 +7,11 @@ is the machine-readable index.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import nbformat
@@ -26,6 +29,8 @@ from generator.render.view import ModelView, model_view
 
 HOME_INCLUDE = "_home.md"  # excluded from the pages in mkdocs.yml; docs/index.md includes it
 CATALOGUE_JSON = "catalogue.json"
+RENDER_KEY = ".render-key"  # a dot file: MkDocs leaves it out of the site
+RENDER_ROOT = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,9 @@ def render_pages(
         votes: Up-votes minus down-votes by entry id, a column of the tables when given.
     """
     executed, votes = executed or {}, votes or {}
+    key = render_key(catalogue, lock, config, executed, votes)
+    if _already_rendered(config, key):
+        return _counts(catalogue, config, executed)
     views = model_views(catalogue, lock, config)
     rows = [_row(view, votes.get(view.entry.id)) for view in views]
     with staged_directory(config.generated_dir) as folder:
@@ -84,11 +92,58 @@ def render_pages(
         for category in catalogue.categories:
             members = [row for row in rows if row.view.entry.category == category.id]
             (folder / "categories" / f"{category.id}.md").write_text(category_page(category, members), "utf-8")
+        (folder / RENDER_KEY).write_text(key, encoding="utf-8")
     write_text_atomic(config.docs_dir / CATALOGUE_JSON, catalogue_json(views, config))
-    pages = len(views) + 1 + len(catalogue.categories)
-    shown = [view.entry.id for view in views if view.entry.id in executed]
+    return _counts(catalogue, config, executed)
+
+
+def _counts(catalogue: Catalogue, config: ProjectConfig, executed: Mapping[str, NotebookNode]) -> Rendered:
+    entries = len(catalogue.models)
+    shown = [entry.id for entry in catalogue.models if entry.id in executed]
     broken = tuple(entry_id for entry_id in shown if failed(executed[entry_id]))
-    return Rendered(config.generated_dir, pages, len(views), len(shown), broken)
+    return Rendered(config.generated_dir, entries + 1 + len(catalogue.categories), entries, len(shown), broken)
+
+
+def render_key(
+    catalogue: Catalogue,
+    lock: Lock,
+    config: ProjectConfig,
+    executed: Mapping[str, NotebookNode],
+    votes: Mapping[str, int],
+) -> str:
+    """A hash of everything the generated pages are made of, the render code included.
+
+    A build whose key matches the one stored with the pages writes nothing: MkDocs then sees the
+    very files it saw last time, and a no-op rebuild costs little more than MkDocs itself.
+    """
+    digest = hashlib.sha256()
+    for part in (
+        catalogue.model_dump_json(),
+        lock.model_dump_json(),
+        repr(sorted(vars(config).items())),
+        json.dumps({k: nbformat.writes(v) for k, v in sorted(executed.items())}),
+        json.dumps(dict(sorted(votes.items()))),
+        _render_code_digest(),
+    ):
+        digest.update(hashlib.sha256(part.encode()).digest())
+    return digest.hexdigest()
+
+
+@cache
+def _render_code_digest() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(RENDER_ROOT.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".j2", ".md", ".html", ".svg", ".css", ".js"}:
+            digest.update(path.relative_to(RENDER_ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _already_rendered(config: ProjectConfig, key: str) -> bool:
+    stored = config.generated_dir / RENDER_KEY
+    try:
+        return stored.read_text(encoding="utf-8") == key and (config.docs_dir / CATALOGUE_JSON).is_file()
+    except OSError:
+        return False
 
 
 def _row(view: ModelView, votes: int | None) -> Row:

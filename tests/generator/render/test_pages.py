@@ -168,6 +168,7 @@ def test_a_gpu_model_notebook_says_so(catalogue: Catalogue, lock: Lock, config: 
 def test_rendering_twice_writes_the_same_bytes(catalogue: Catalogue, lock: Lock, config: ProjectConfig) -> None:
     render_pages(catalogue, lock, config)
     first = {p.name: p.read_bytes() for p in config.generated_dir.rglob("*") if p.is_file()}
+    (config.generated_dir / ".render-key").unlink()  # or the second render would write nothing at all
     render_pages(catalogue, lock, config)
     assert first == {p.name: p.read_bytes() for p in config.generated_dir.rglob("*") if p.is_file()}
 
@@ -209,3 +210,19 @@ def test_an_unpinned_entry_loads_its_ref_and_says_so(catalogue: Catalogue, lock:
     assert 'pinhub.load("owner/other:v1.2", "ENTRYPOINT", trust_repo=True)' in text
     assert "it is not pinned to a commit yet, so this loads whatever that ref holds today" in text
     assert "at its pinned commit" not in text
+
+
+def test_a_hub_that_did_not_import_says_which_packages_were_missing(
+    catalogue: Catalogue, lock: Lock, config: ProjectConfig
+) -> None:
+    record = lock.entries["tiny"].model_copy(
+        update={
+            "introspection": "static",
+            "introspection_error": "missing dependencies: timm<script>",
+            "missing_packages": ["timm", "cv2"],
+        }
+    )
+    html = html_of(page(catalogue, Lock(entries={"tiny": record}), config, "tiny"))
+    notice = next(line for line in html.splitlines() if "could not be imported" in line)
+    assert "Missing packages: <code>timm</code>, <code>cv2</code>." in notice
+    assert "<code>missing dependencies: timm&lt;script&gt;</code>" in notice
