@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Collection
@@ -140,10 +141,17 @@ def _featured(wanted: list[str] | None, record: EntryLock | None) -> list[str]:
     return [e.name for e in record.entrypoints] if record else []
 
 
+def _short_reason(reason: str, width: int = 60) -> str:
+    """The end of a fetch error, which says why (the start only repeats the URL the row already names)."""
+    why = re.sub(r"^cannot fetch \S+ at \w+: ", "", reason)
+    why = re.sub(r"(fatal: )?unable to access '[^']*': ", "", why)
+    return why if len(why) <= width else "…" + why[-(width - 1) :]
+
+
 def _device_cell(record: EntryLock | None, featured: list[str], device: str) -> str:
     if record is None or not record.entrypoints:
-        reason = record.stale.reason if record and record.stale else "never built"
-        return f"not verified ({reason[:60]})" if device == "cpu" else ""
+        reason = _short_reason(record.stale.reason) if record and record.stale else "never built"
+        return f"not verified ({reason})" if device == "cpu" else ""
     statuses = [ep.smoke[device].status for ep in record.entrypoints if ep.name in featured and device in ep.smoke]
     if not statuses:
         return "-"
