@@ -191,7 +191,7 @@ def _entrypoint_views(
                 docstring_html=html.escape(info.docstring),
                 auxiliary=info.is_auxiliary,
                 featured=name in featured,
-                smoke=list(info.smoke.items()),
+                smoke=_by_device(info.smoke),
                 pinhub_code=snippets.pinhub_snippet(source, name, kwargs),
                 torch_hub_code=snippets.torch_hub_snippet(source, name, kwargs),
             )
@@ -207,11 +207,17 @@ def badges(entry: Entry, record: EntryLock | None) -> list[Badge]:
     results: dict[str, list[SmokeResult]] = {}
     for info in record.entrypoints:
         if info.name in featured:
-            for device, result in info.smoke.items():
+            for device, result in _by_device(info.smoke):
                 results.setdefault(device, []).append(result)
     detail = f"{record.verified_at[:10]} · torch {record.torch_version}"
     found = [Badge(DEVICE_LABELS.get(d, d), _device_state(rs), detail) for d, rs in results.items()]
     return found or [Badge("not verified", "unverified", "no entrypoint was smoke-loaded")]
+
+
+def _by_device(smoke: dict[str, SmokeResult]) -> list[tuple[str, SmokeResult]]:
+    """CPU first, then GPU, then anything else: the order readers scan a table in."""
+    order = {device: index for index, device in enumerate(DEVICE_LABELS)}
+    return sorted(smoke.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
 
 
 def _device_state(results: list[SmokeResult]) -> str:
