@@ -9,6 +9,7 @@ early, at most one at a time on the GPU, and reports each step to a `Progress`.
 from __future__ import annotations
 
 import platform
+import re
 import sys
 import time
 import traceback
@@ -232,8 +233,9 @@ def _not_run_reason(device: str, context: VerifyContext) -> str:
 
 
 def _unfetchable(entry: Entry, previous: EntryLock | None, reason: str) -> EntryLock:
+    stale = _stale(previous, reason)
     if previous is not None:
-        return previous.model_copy(update={"stale": Stale(reason=reason, attempted_at=_now())})
+        return previous.model_copy(update={"stale": stale})
     return EntryLock(
         id=entry.id,
         key="",
@@ -244,8 +246,19 @@ def _unfetchable(entry: Entry, previous: EntryLock | None, reason: str) -> Entry
         torch_version="",
         python_version="",
         introspection="none",
-        stale=Stale(reason=reason, attempted_at=_now()),
+        stale=stale,
     )
+
+
+def _stale(previous: EntryLock | None, reason: str) -> Stale:
+    """Why the entry could not be fetched, dated from the first failed attempt in a row.
+
+    Keeping that date (and leaving out how many retries this run made) means an offline rebuild
+    leaves the committed lock as it was, instead of rewriting every unreachable entry's timestamp.
+    """
+    reason = re.sub(r" \(after \d+ attempts\)$", "", reason)
+    since = previous.stale.attempted_at if previous is not None and previous.stale is not None else _now()
+    return Stale(reason=reason, attempted_at=since)
 
 
 def _result(future: Future[Any], owner: Verification | Entry, task: SmokeTask | None) -> Any:

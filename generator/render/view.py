@@ -246,7 +246,7 @@ def _notice(entry: Entry, record: EntryLock | None) -> Markup:
         return Markup("Not yet verified. {}").format(UNRUN)
     if record.stale:
         return Markup(
-            "The repository could not be fetched on {} ({}); this page shows what the build found on {}."
+            "The repository could not be fetched since {} ({}); this page shows what the build found on {}."
         ).format(record.stale.attempted_at[:10], code_span(record.stale.reason), record.verified_at[:10])
     if record.dirty:
         return Markup("Built from uncommitted changes: the pinned commit does not hold exactly what was verified.")

@@ -195,6 +195,17 @@ def test_an_unreachable_repo_is_marked_never_verified(built: tuple[ProjectConfig
     assert "Not yet verified" in html(config, "gone")
 
 
+def test_trying_an_unreachable_repo_again_leaves_the_lock_as_it_was(
+    built: tuple[ProjectConfig, dict[str, HubRepo]],
+) -> None:
+    """An offline rebuild must not rewrite the committed lock with a new timestamp per unreachable entry."""
+    config, _ = built
+    before = config.lock.read_bytes()
+    report = pipeline.lock(config, pipeline.LockOptions(only=("gone",)))
+    assert not report.written
+    assert config.lock.read_bytes() == before
+
+
 def test_a_rebuild_with_nothing_changed_reuses_everything(
     built: tuple[ProjectConfig, dict[str, HubRepo]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
