@@ -13,6 +13,8 @@ Example:
 
 from pinhub import errors
 from pinhub._api import help, list, load
+from pinhub._catalogue import CatalogueEntry
+from pinhub._catalogue import lookup as catalogue_entry
 from pinhub._dirs import get_dir, set_dir
 from pinhub._download import download_url_to_file, load_state_dict_from_url
 from pinhub._resolve import Resolved, resolve
@@ -20,8 +22,10 @@ from pinhub._resolve import Resolved, resolve
 __version__ = "0.1.0"
 
 __all__ = [
+    "CatalogueEntry",
     "Resolved",
     "__version__",
+    "catalogue_entry",
     "download_url_to_file",
     "errors",
     "get_dir",

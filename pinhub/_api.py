@@ -8,6 +8,7 @@ import types
 from typing import Any
 
 from pinhub import hubconf
+from pinhub._catalogue import lookup
 from pinhub._deps import check_requirements
 from pinhub._resolve import Resolved, resolve_spec
 from pinhub._spec import parse_spec
@@ -38,10 +39,11 @@ def load(
     Args:
         repo_or_dir: ``owner/name[:ref]`` for GitHub, where ``ref`` is a branch, a tag or a commit SHA
             (full or abbreviated; without one, the default branch); a git URL with an optional
-            ``#ref`` for ``source="git"``; a directory for ``source="local"``.
+            ``#ref`` for ``source="git"``; a directory for ``source="local"``; an entry id of the
+            PinHub catalogue for ``source="catalogue"`` (loads the commit and folder the site verified).
         model: the name of an entrypoint in the hub's hubconf.py.
         *args: passed to the entrypoint.
-        source: ``"github"`` (default), ``"git"`` or ``"local"``.
+        source: ``"github"`` (default), ``"git"``, ``"local"`` or ``"catalogue"``.
         trust_repo: ``True`` trusts the repository and records it in ``<hub_dir>/trusted_list``;
             ``"check"`` or ``None`` (default) loads it if trusted and otherwise asks; ``False`` always
             asks. Asking needs a terminal: without one an :class:`~pinhub.errors.UntrustedRepoError`
@@ -92,7 +94,7 @@ def list(
         skip_validation: accepted for compatibility with torch.hub (see :func:`load`).
         trust_repo: as for :func:`load`.
         verbose: report cache hits on stderr.
-        source: ``"github"`` (default), ``"git"`` or ``"local"``.
+        source: ``"github"`` (default), ``"git"``, ``"local"`` or ``"catalogue"``.
         commit: the commit, as a full or abbreviated SHA.
         subdir: the sub-directory of the repository that holds hubconf.py.
 
@@ -123,7 +125,7 @@ def help(
         force_reload: download the commit again even if it is cached.
         skip_validation: accepted for compatibility with torch.hub (see :func:`load`).
         trust_repo: as for :func:`load`.
-        source: ``"github"`` (default), ``"git"`` or ``"local"``.
+        source: ``"github"`` (default), ``"git"``, ``"local"`` or ``"catalogue"``.
         commit: the commit, as a full or abbreviated SHA.
         subdir: the sub-directory of the repository that holds hubconf.py.
         verbose: report cache hits on stderr.
@@ -146,6 +148,9 @@ def open_hub(
     subdir: str | None,
 ) -> tuple[types.ModuleType, Resolved]:
     """Trust, resolve, check dependencies (before running anything), and import the hub in isolation."""
+    if source == "catalogue":
+        entry = lookup(repo_or_dir)
+        repo_or_dir, source, commit, subdir = entry.repo, entry.source, commit or entry.commit, subdir or entry.subdir
     spec = parse_spec(repo_or_dir, source, commit, subdir)
     if spec.source != "local":
         check_trust(spec, trust_repo)

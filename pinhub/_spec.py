@@ -79,7 +79,7 @@ def parse_spec(
         raise RepoSpecError(f"expected a non-empty repository string, got {repo_or_dir!r}")
     chosen = source.lower() if isinstance(source, str) else source
     if chosen not in SOURCES:
-        raise RepoSpecError(f'Unknown source: "{source}". Allowed values: "github" | "git" | "local".')
+        raise RepoSpecError(f'Unknown source: "{source}". Allowed values: "github" | "git" | "local" | "catalogue".')
     pinned = _parse_commit(commit)
     clean_subdir = _parse_subdir(subdir)
     if chosen == "local":

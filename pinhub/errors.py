@@ -78,6 +78,10 @@ class OfflineCacheMissError(PinHubError, FileNotFoundError, ConnectionError):
     """
 
 
+class CatalogueError(PinHubError, LookupError):
+    """A catalogue id cannot be resolved: the index has no such entry, or the entry has no commit yet."""
+
+
 class UntrustedRepoError(PinHubError, PermissionError):
     """The repository is not trusted and the user did not (or could not) confirm it.
 

@@ -14,6 +14,7 @@ from urllib.request import urlopen
 
 import pytest
 
+import pinhub
 from generator import pipeline
 from generator.config import load_config
 from generator.lock import read_lock
@@ -78,6 +79,21 @@ def test_catalogue_json_names_each_entrys_pinned_source(site: BuiltSite) -> None
     assert [e["name"] for e in classifier["entrypoints"]] == ["digits_classifier", "digits_transform"]
     assert classifier["entrypoints"][1]["auxiliary"] is True
     assert fetch(classifier["page"])  # the page address it gives is served
+
+
+def test_the_loader_resolves_a_catalogue_id_through_the_sites_index(
+    site: BuiltSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PINHUB_CATALOGUE_URL", f"{site.url}catalogue.json")
+    entry = pinhub.catalogue_entry("digits-classifier")
+    lock = read_lock(site.project / "catalogue" / "catalogue.lock")
+    assert (entry.repo, entry.commit, entry.subdir) == (
+        "pinhub/pinhub",
+        lock.entries["digits-classifier"].commit,
+        "examples/digits",
+    )
+    assert entry.default_entrypoint == "digits_classifier"
+    assert entry.verified
 
 
 def test_the_loader_ships_as_a_pep_503_index(site: BuiltSite) -> None:
