@@ -209,6 +209,9 @@ def _add_devices(
                 info.smoke[device] = SmokeResult(status="failed", reason=reason)
             elif settings.skip:
                 info.smoke[device] = skipped(settings.skip)
+            elif settings.devices is not None and device not in settings.devices:
+                wanted = " and ".join(d.upper() for d in settings.devices)
+                info.smoke[device] = skipped(f"the catalogue smoke-loads it on {wanted} only")
             elif record.introspection_error:
                 info.smoke[device] = skipped(f"not loaded: {record.introspection_error}")
             else:

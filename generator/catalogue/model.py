@@ -72,12 +72,18 @@ class SmokeInput(_Strict):
     high: int = Field(default=2, ge=1, description="Exclusive upper bound for int64 inputs (e.g. vocab size).")
 
 
+Device = Literal["cpu", "cuda"]
+
+
 class SmokeOverride(_Strict):
     """Smoke settings for one entrypoint, replacing the entry's defaults where given."""
 
     kwargs: dict[str, Any] | None = None
     input: SmokeInput | None = None
     skip: str | None = Field(default=None, description="Why this entrypoint is not smoke-loaded.")
+    devices: list[Device] | None = Field(
+        default=None, description="Smoke-load only on these devices (e.g. [cuda] for code that needs a GPU)."
+    )
 
 
 class Smoke(_Strict):
@@ -87,6 +93,9 @@ class Smoke(_Strict):
     input: SmokeInput | None = None
     timeout: float = Field(default=300.0, gt=0, le=3600)
     skip: str | None = Field(default=None, description="Why no entrypoint of this entry is smoke-loaded.")
+    devices: list[Device] | None = Field(
+        default=None, description="Smoke-load only on these devices; default: every device the build has."
+    )
     entrypoints: dict[EntrypointName, SmokeOverride] = Field(default_factory=dict)
 
     def for_entrypoint(self, name: str) -> SmokeOverride:
@@ -96,6 +105,7 @@ class Smoke(_Strict):
             kwargs=override.kwargs if override.kwargs is not None else self.kwargs,
             input=override.input if override.input is not None else self.input,
             skip=override.skip if override.skip is not None else self.skip,
+            devices=override.devices if override.devices is not None else self.devices,
         )
 
 

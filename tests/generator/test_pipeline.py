@@ -283,3 +283,18 @@ def test_a_malformed_catalogue_writes_nothing(tmp_path: Path) -> None:
     assert not config.lock.exists()
     assert not config.generated_dir.exists()
     assert not config.site_dir.exists()
+
+
+def test_an_entrypoint_the_catalogue_smoke_loads_on_cuda_only_is_not_loaded_on_cpu(tmp_path: Path) -> None:
+    """Hubs that move their model to CUDA unconditionally would always fail a CPU smoke load."""
+    good = make_hub_repo(tmp_path / "good", {"hubconf.py": GOOD_HUBCONF})
+    smoke = "{entrypoints: {tiny: {devices: [cuda]}}}"
+    config = load_config(
+        make_project(tmp_path / "project", CATALOGUE_HEAD + entry_yaml("gpu", good.url, good.commit, smoke=smoke))
+    )
+    record = pipeline.lock(config, pipeline.LockOptions(devices=("cpu",))).lock.entries["gpu"]
+    tiny = next(e for e in record.entrypoints if e.name == "tiny")
+    tokenizer = next(e for e in record.entrypoints if e.name == "tokenizer")
+    assert tiny.smoke["cpu"].status == "skipped"
+    assert tiny.smoke["cpu"].reason == "the catalogue smoke-loads it on CUDA only"
+    assert tokenizer.smoke["cpu"].status == "ok"  # the override is for `tiny` alone
