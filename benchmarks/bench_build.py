@@ -9,8 +9,9 @@ importing torch inside the function as many real hubs do). For every size, with 
 * plain MkDocs: `mkdocs build` of the same pages, in the same run, into another folder.
 
 The target: a no-op rebuild adds under 20% to the plain `mkdocs build` time. Set PINHUB_BENCH_SIZES
-(e.g. "10,100") to choose the sizes; the full build at 1000 entries with smoke-loading takes a while
-(each smoke load is a fresh interpreter that imports torch).
+(e.g. "10,100") to choose the sizes and PINHUB_BENCH_SMOKE ("off", "on" or "both", the default);
+the full build at 1000 entries with smoke-loading takes a while (each smoke load is a fresh
+interpreter that imports torch).
 """
 
 from __future__ import annotations
@@ -90,12 +91,17 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="pinhub-bench-build-") as folder:
             scratch = Path(folder)
             repos = make_repositories(scratch / "repos", count)
-            for smoke in (False, True):
+            for smoke in _smoke_settings():
                 project = make_catalogue(scratch / f"project-{smoke}", repos, smoke)
                 full, noop, plain = measure(project, scratch / f"cache-{smoke}")
                 overhead = (noop - plain) / plain
                 row = f"{count:>8}{'on' if smoke else 'off':>7}{full:>11.1f}s{noop:>8.2f}s{plain:>8.2f}s"
                 print(f"{row}{overhead:>11.0%}", flush=True)
+
+
+def _smoke_settings() -> tuple[bool, ...]:
+    chosen = os.environ.get("PINHUB_BENCH_SMOKE", "both")
+    return {"off": (False,), "on": (True,)}.get(chosen, (False, True))
 
 
 if __name__ == "__main__":
