@@ -39,6 +39,8 @@ class ProjectConfig:
         notebooks_branch: The branch the site (and so its notebooks) is published on.
         notebooks_path: Folder of the built site inside that branch ('' when the site is its root).
         build_dir: Scratch space for the build's caches (executed notebooks), ignored by git.
+        giscus_repo: 'owner/name' whose Discussions hold the pages' comments and reactions ('' = off).
+        giscus_category_id: The Discussions category giscus files the pages' discussions in.
     """
 
     root: Path
@@ -55,6 +57,8 @@ class ProjectConfig:
     notebooks_repo: str = ""
     notebooks_path: str = ""
     build_dir: Path | None = None
+    giscus_repo: str = ""
+    giscus_category_id: str = ""
 
     @property
     def repo_url(self) -> str:
@@ -79,6 +83,7 @@ def load_config(root: Path, catalogue: Path | None = None, site_dir: Path | None
     catalogue = catalogue or root / "catalogue" / "catalogue.yaml"
     docs_dir = root / str(settings.get("docs_dir", "docs"))
     pinhub_extra = (settings.get("extra") or {}).get("pinhub") or {}
+    giscus = (settings.get("extra") or {}).get("giscus") or {}
     github_repo = _github_repo(mkdocs_yml, settings)
     return ProjectConfig(
         root=root,
@@ -94,6 +99,8 @@ def load_config(root: Path, catalogue: Path | None = None, site_dir: Path | None
         notebooks_repo=str(pinhub_extra.get("notebooks_repo") or github_repo),
         notebooks_path=str(pinhub_extra.get("notebooks_path") or "").strip("/"),
         loader_version=_loader_version(root),
+        giscus_repo=str(giscus.get("repo") or ""),
+        giscus_category_id=str(giscus.get("category_id") or ""),
     )
 
 

@@ -20,6 +20,7 @@ from generator.maintain import (
     changed_since,
     check_repo,
     diff_locks,
+    reactions,
     render_checklist,
     render_diff,
     render_update,
@@ -32,7 +33,7 @@ ACCELERATORS = ("cpu", "cuda-optional", "cuda")
 
 
 def register(commands: Subparsers) -> None:
-    """Add check-repo, add, update, lock-diff, entries and site."""
+    """Add check-repo, add, update, lock-diff, reactions, entries and site."""
     command = commands.add_parser("check-repo", help="preflight a hub before proposing it: a checklist, exit 1 on ✗")
     command.add_argument("spec", metavar="PATH_OR_URL[@REF]", help="a folder, GitHub owner/name or git URL")
     command.add_argument("--subdir", default="", help="folder of hubconf.py inside the repository")
@@ -58,6 +59,10 @@ def register(commands: Subparsers) -> None:
     command.add_argument("new", type=Path, help="the later lock")
     command.add_argument("--output", type=Path, metavar="PATH", help="also write the Markdown report here")
     command.set_defaults(handler=_lock_diff)
+
+    command = commands.add_parser("reactions", help="record each model page's discussion reactions (giscus)")
+    command.add_argument("--output", type=Path, metavar="PATH", help="default: catalogue/reactions.json")
+    command.set_defaults(handler=_reactions)
 
     command = commands.add_parser("entries", help="list entry ids, e.g. for a CI job's --only options")
     command.add_argument("--changed-since", metavar="REV", help="only entries that differ from git revision REV")
@@ -121,4 +126,22 @@ def _site(config: ProjectConfig, _: argparse.Namespace) -> int:
     site_dir = pipeline.site(config)
     print(f"Pages: {rendered.pages} pages and {rendered.notebooks} notebooks in {rendered.folder}")
     print(f"Site: {site_dir}/index.html (from {config.lock}, nothing re-verified)")
+    return 0
+
+
+def _reactions(config: ProjectConfig, arguments: argparse.Namespace) -> int:
+    if not (config.giscus_repo and config.giscus_category_id):
+        print("giscus is not configured (mkdocs.yml: extra.giscus.repo and category_id): no reactions to record")
+        return 0
+    catalogue = pipeline.validate(config)
+    found = reactions.discussions(
+        config.giscus_repo,
+        config.giscus_category_id,
+        reactions.token_from_environment(),
+        reactions.api_url_from_environment(),
+    )
+    counts = reactions.by_entry(found, [entry.id for entry in catalogue.models])
+    path = arguments.output or config.reactions
+    reactions.record_reactions(path, counts)
+    print(f"{path}: reactions of {len(counts)} model pages")
     return 0

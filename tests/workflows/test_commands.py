@@ -55,7 +55,8 @@ def test_the_verify_workflow_runs_the_shard_and_merge_sequence() -> None:
     assert ["lock", "--shard", "1/1", "--output", "shards/gpu.json", "--device", "cuda", "--strict"] in argvs
     assert ["merge", "shards/*.json"] in argvs
     assert ["lock-diff", "PLACEHOLDER/previous.lock", "catalogue/catalogue.lock", "--output"] in [a[:4] for a in argvs]
-    assert {a[0] for a in argvs} == {"entries", "lock", "merge", "lock-diff"}
+    assert ["reactions", "--output", "PLACEHOLDER/verify/reactions.json"] in argvs  # votes for the all-models table
+    assert {a[0] for a in argvs} == {"entries", "lock", "merge", "lock-diff", "reactions"}
 
 
 def test_the_site_workflow_builds_from_the_lock_without_verifying() -> None:
