@@ -1,0 +1,40 @@
+"""The committed lock is current for the shipped example hubs: `make site` on a clean clone reuses them.
+
+A change to anything an entry's key covers (the examples, their smoke settings, the probes, the
+catalogue format's smoke fields) must come with a rebuilt lock: `python -m generator lock`.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.catalogue import load_catalogue
+from generator.lock import read_lock
+from generator.smoke import torch_environment
+from generator.verify import VerifyContext, plan_entry
+from tests.generator.hubrepos import PROJECT_ROOT
+
+
+def _shallow() -> bool:
+    answer = subprocess.run(
+        ["git", "rev-parse", "--is-shallow-repository"], cwd=PROJECT_ROOT, capture_output=True, text=True
+    )
+    return answer.stdout.strip() != "false"
+
+
+@pytest.mark.skipif(_shallow(), reason="a shallow clone cannot tell which commit last touched each example")
+def test_the_example_entries_are_reused_from_the_committed_lock(tmp_path: Path) -> None:
+    catalogue = load_catalogue(PROJECT_ROOT / "catalogue" / "catalogue.yaml")
+    lock = read_lock(PROJECT_ROOT / "catalogue" / "catalogue.lock")
+    context = VerifyContext(PROJECT_ROOT, tmp_path / "cache", torch_environment(), devices=("cpu",))
+    examples = [entry for entry in catalogue.models if entry.is_local]
+    assert examples
+    for entry in examples:
+        verification = plan_entry(entry, lock.entries.get(entry.id), context)
+        assert verification.reused, (
+            f"catalogue.lock is stale for {entry.id} (or its hub has uncommitted changes): "
+            "run `python -m generator lock` and commit catalogue/catalogue.lock"
+        )
