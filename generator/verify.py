@@ -93,11 +93,6 @@ class Verification:
         return "failed" if failed or self.record.introspection_error else "verified"
 
 
-def verify_entry(entry: Entry, previous: EntryLock | None, context: VerifyContext) -> EntryLock:
-    """The lock record of `entry`, in this thread: reused from `previous` when its key is unchanged, else rebuilt."""
-    return verify_entries([(entry, previous)], context, jobs=1)[0].record
-
-
 def verify_entries(
     entries: Sequence[tuple[Entry, EntryLock | None]], context: VerifyContext, jobs: int
 ) -> list[Verification]:

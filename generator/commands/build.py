@@ -149,6 +149,7 @@ def _build(config: ProjectConfig, arguments: argparse.Namespace) -> int:
     print(f"Examples: {rendered.examples} executed notebooks shown on their pages{broken}")
     print(f"Site: {site_dir}/index.html")
     print("Serve it: make serve   (mkdocs serve, then open http://127.0.0.1:8000)")
+    print("          (opened as a file, index.html has no search and its links show folders, not pages)")
     return _strict_status(arguments.strict, catalogue, report.lock)
 
 
