@@ -17,7 +17,7 @@ from generator.errors import GeneratorError, InvalidInputError
 from generator.examples import ExamplesContext, ExamplesReport, cached_examples, run_examples
 from generator.fetch import build_cache_dir
 from generator.lock import MergeReport, Shard, merge_shards, only_devices, read_lock, read_shard, write_lock
-from generator.records import EntryLock, Lock, ShardLock
+from generator.lock.records import EntryLock, Lock, ShardLock
 from generator.render import Rendered, example_notebooks, read_votes, render_pages
 from generator.render.notebooks import INSTALL_TAG
 from generator.site import build_site, publish_loader

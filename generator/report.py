@@ -10,7 +10,7 @@ from types import TracebackType
 from typing import TextIO
 
 from generator.catalogue.model import Catalogue
-from generator.records import DEVICES, EntryLock, Lock
+from generator.lock.records import DEVICES, EntryLock, Lock
 
 # Cursor to the start of the line N lines up, and erase to the end of the screen (ECMA-48).
 UP = "\x1b[{}F"

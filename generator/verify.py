@@ -25,7 +25,7 @@ from generator.catalogue.model import Entry
 from generator.fetch import Checkout, FetchError, FetchPolicy, fetch_entry
 from generator.introspect import HubInfo, introspect_hub
 from generator.lock import carry_over, dependency_versions, device_key, devices_to_run, entry_key, mark_not_run
-from generator.records import DEVICES, EntryLock, EntrypointLock, SmokeResult, Stale
+from generator.lock.records import DEVICES, EntryLock, EntrypointLock, SmokeResult, Stale
 from generator.smoke import SmokeRequest, TorchEnvironment, skipped, smoke_entrypoint
 
 # How many smoke loads may share one device at a time (None: as many as --jobs allows).

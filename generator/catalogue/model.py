@@ -9,7 +9,6 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SHA_PATTERN = r"^[0-9a-f]{40}$"
-IDENTIFIER_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 # torch.hub loads any public attribute of hubconf.py: fairseq registers names like 'roberta.large'.
 ENTRYPOINT_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*(?:[.-][A-Za-z0-9_]+)*$"
 GITHUB_REPO_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$"
@@ -18,9 +17,12 @@ DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
 GIT_URL_PREFIXES = ("https://", "http://", "ssh://", "git://", "file://", "git@")
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
-Identifier = Annotated[str, StringConstraints(pattern=IDENTIFIER_PATTERN)]
 EntrypointName = Annotated[str, StringConstraints(pattern=ENTRYPOINT_PATTERN)]
 NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+VERSION_PATTERN = r"^\d+(\.\d+)*([a-z]+\d*)?(\+[A-Za-z0-9.]+)?$"
+# A PEP 508 requirement without URLs or markers: a name, optional extras, optional version specifiers.
+REQUIREMENT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9._, -]+\])?\s*([<>=!~]=?\s*[A-Za-z0-9.*+!-]+\s*,?\s*)*$"
+Requirement = Annotated[str, StringConstraints(pattern=REQUIREMENT_PATTERN, strip_whitespace=True)]
 
 
 class _Strict(BaseModel):
@@ -126,10 +128,11 @@ class Entry(_Strict):
     entrypoints: list[EntrypointName] | None = Field(
         default=None, description="Entrypoints to feature, the first one in the main snippet; default all."
     )
-    dependencies: list[NonEmpty] = Field(
+    requirements: list[Requirement] = Field(
         default_factory=list,
-        description="pip requirements the hub needs beyond its own `dependencies` list (e.g. packages it imports "
-        "without declaring them); added to the page's install line and the notebook.",
+        description="PEP 508 requirements the hub needs but does not declare in its `dependencies` (versions "
+        "allowed, e.g. 'timm>=0.9'); installed in its verification environment, and added to the page's install "
+        "line and the notebook.",
     )
     category: Slug
     tags: list[Slug] = Field(default_factory=list)
@@ -195,11 +198,31 @@ class Entry(_Strict):
         return match.group(1) if match else None
 
 
+class Verification(_Strict):
+    """The environment every entry is verified in: a Python release and a matching torch/torchvision pair.
+
+    Each entry gets a virtual environment of its own with these plus its hub's requirements; the lock
+    records the exact packages, and the pages pin them.
+    """
+
+    python: Annotated[str, StringConstraints(pattern=r"^3\.\d+$")] = "3.11"
+    torch: Annotated[str, StringConstraints(pattern=VERSION_PATTERN)] = "2.14.1"
+    torchvision: Annotated[str, StringConstraints(pattern=VERSION_PATTERN)] | None = Field(
+        default="0.29.1", description="The torchvision release built for that torch (null: none)."
+    )
+
+    def requirements(self) -> list[str]:
+        """torch and torchvision as requirement lines."""
+        pair = [f"torch=={self.torch}"]
+        return pair + ([f"torchvision=={self.torchvision}"] if self.torchvision else [])
+
+
 class Catalogue(_Strict):
-    """The whole catalogue file: declared categories and tags, then the models."""
+    """The whole catalogue file: declared categories and tags, the verification environment, then the models."""
 
     categories: list[Category] = Field(min_length=1)
     tags: list[Slug] = Field(default_factory=list)
+    verification: Verification = Field(default_factory=Verification)
     models: list[Entry] = Field(default_factory=list)
 
     def entry(self, entry_id: str) -> Entry:

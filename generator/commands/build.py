@@ -15,7 +15,7 @@ from generator.commands.types import Subparsers
 from generator.config import ProjectConfig
 from generator.files import write_text_atomic
 from generator.lock import Shard
-from generator.records import DEVICES, Lock
+from generator.lock.records import DEVICES, Lock
 from generator.report import LiveProgress, summary_table, unverified_entries
 
 

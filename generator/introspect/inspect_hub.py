@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from generator.introspect.static import StaticEntrypoint, StaticHubconf, read_hubconf
-from generator.records import EntrypointLock
+from generator.lock.records import EntrypointLock
 from generator.sandbox import Limits, run_probe
 
 PROBE = Path(__file__).with_name("probe.py")

@@ -5,7 +5,7 @@ from generator.lock.keys import dependency_versions, device_key, entry_key
 from generator.lock.merge import MergeReport, merge_shards
 from generator.lock.shards import Shard
 from generator.lock.store import lock_text, read_lock, read_shard, write_lock
-from generator.records import EntryLock, EntrypointLock, Lock, ModelFacts, ShardLock, SmokeResult, Stale
+from generator.lock.records import EntryLock, EntrypointLock, Lock, ModelFacts, ShardLock, SmokeResult, Stale
 
 __all__ = [
     "EntryLock",

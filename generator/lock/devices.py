@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from generator.lock.keys import device_key
-from generator.records import EntryLock, SmokeResult
+from generator.lock.records import EntryLock, SmokeResult
 
 
 def devices_to_run(previous: EntryLock | None, key: str, devices: Iterable[str]) -> list[str]:

@@ -16,7 +16,7 @@ from typing import Any
 from generator.errors import InvalidInputError, Problem
 from generator.lock.devices import carry_over, mark_not_run, results_on
 from generator.lock.shards import Shard, shard_of
-from generator.records import DEVICES, EntryLock, Lock, ShardLock
+from generator.lock.records import DEVICES, EntryLock, Lock, ShardLock
 
 # What may differ between runners that built the same entry under the same key.
 PER_RUNNER = {"verified_at", "torch_version", "python_version", "isolation", "device_keys"}

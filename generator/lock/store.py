@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from generator.catalogue.load import format_location
 from generator.errors import InvalidInputError, Problem
 from generator.files import write_text_atomic
-from generator.records import LOCK_FORMAT, Lock, ShardLock
+from generator.lock.records import LOCK_FORMAT, Lock, ShardLock
 
 Model = TypeVar("Model", Lock, ShardLock)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from generator.records import DEVICES, EntryLock, EntrypointLock, Lock, SmokeResult
+from generator.lock.records import DEVICES, EntryLock, EntrypointLock, Lock, SmokeResult
 
 MAX_TEXT = 160
 

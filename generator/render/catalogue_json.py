@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from generator.config import ProjectConfig
-from generator.records import SmokeResult
+from generator.lock.records import SmokeResult
 from generator.render.view import EntrypointView, ModelView
 
 FORMAT = 1

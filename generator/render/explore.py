@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from generator.catalogue.model import Entry, SmokeInput
-from generator.records import EntrypointLock
+from generator.lock.records import EntrypointLock
 
 # Exactly what the smoke probe records: callables of the model's class that torch.nn.Module does not have.
 DIR_CALL = (

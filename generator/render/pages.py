@@ -11,7 +11,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator.catalogue.model import Catalogue, Category
-from generator.records import SmokeResult
+from generator.lock.records import SmokeResult
 from generator.render.links import is_web_url
 from generator.render.markup import code_span, fenced
 from generator.render.view import DEVICE_LABELS, SYMBOLS, ModelView

@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from generator.catalogue.model import Catalogue, Entry, Paper
 from generator.config import ProjectConfig
-from generator.records import EntryLock, EntrypointLock, SmokeResult
+from generator.lock.records import EntryLock, EntrypointLock, SmokeResult
 from generator.render import explore, links, requirements, snippets
 from generator.render.markup import code_span
 

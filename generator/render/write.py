@@ -20,7 +20,7 @@ from nbformat.notebooknode import NotebookNode
 from generator.catalogue.model import Catalogue
 from generator.config import ProjectConfig
 from generator.files import staged_directory, write_text_atomic
-from generator.records import Lock
+from generator.lock.records import Lock
 from generator.render.catalogue_json import catalogue_json
 from generator.render.example_output import example_output, failed
 from generator.render.notebooks import model_notebook

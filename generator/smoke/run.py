@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.records import DEVICES, ModelFacts, SmokeResult
+from generator.lock.records import DEVICES, ModelFacts, SmokeResult
 from generator.sandbox import Limits, run_probe
 
 PROBE = Path(__file__).with_name("probe.py")

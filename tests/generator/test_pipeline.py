@@ -13,7 +13,7 @@ from generator import pipeline
 from generator.config import ProjectConfig, load_config
 from generator.errors import InvalidInputError
 from generator.lock import device_key, read_lock, write_lock
-from generator.records import SmokeResult
+from generator.lock.records import SmokeResult
 from tests.generator.hubrepos import CATALOGUE_HEAD, GOOD_HUBCONF, HubRepo, entry_yaml, make_hub_repo, make_project
 
 BROKEN_HUBCONF = '''

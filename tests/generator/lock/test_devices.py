@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.lock import carry_over, device_key, devices_to_run, only_devices
-from generator.records import EntryLock, EntrypointLock, SmokeResult
+from generator.lock.records import EntryLock, EntrypointLock, SmokeResult
 
 OK = SmokeResult(status="ok", seconds=1.0)
 

@@ -10,7 +10,7 @@ import pytest
 from generator.errors import InvalidInputError
 from generator.lock import device_key, merge_shards
 from generator.lock.shards import shard_of
-from generator.records import EntryLock, EntrypointLock, Lock, ShardLock, SmokeResult
+from generator.lock.records import EntryLock, EntrypointLock, Lock, ShardLock, SmokeResult
 
 IDS = ["alpha", "beta", "gamma"]
 CPU = SmokeResult(status="ok", seconds=1.0, parameters=15)

@@ -9,7 +9,7 @@ import pytest
 from generator.cli import main
 from generator.lock import write_lock
 from generator.maintain import diff_locks, render_diff
-from generator.records import EntryLock, EntrypointLock, Lock, SmokeResult, Stale
+from generator.lock.records import EntryLock, EntrypointLock, Lock, SmokeResult, Stale
 from tests.generator.hubrepos import PROJECT_ROOT
 
 A = "a" * 40

@@ -8,7 +8,7 @@ import pytest
 
 from generator.catalogue import Catalogue
 from generator.config import ProjectConfig, load_config
-from generator.records import EntryLock, EntrypointLock, Lock, ModelFacts, SmokeResult
+from generator.lock.records import EntryLock, EntrypointLock, Lock, ModelFacts, SmokeResult
 from tests.generator.hubrepos import PROJECT_ROOT
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"

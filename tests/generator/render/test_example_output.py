@@ -13,7 +13,7 @@ from nbformat.notebooknode import NotebookNode
 from generator.catalogue import Catalogue
 from generator.config import ProjectConfig
 from generator.errors import InvalidInputError
-from generator.records import Lock
+from generator.lock.records import Lock
 from generator.render import read_votes, render_pages
 from generator.render.example_output import example_output
 from tests.generator.render.test_pages import elements, html_of

@@ -11,7 +11,7 @@ import nbformat
 
 from generator.catalogue import Catalogue
 from generator.config import ProjectConfig
-from generator.records import Lock
+from generator.lock.records import Lock
 from generator.render import render_pages
 from tests.generator.render.conftest import COMMIT
 

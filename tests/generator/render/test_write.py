@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from generator.catalogue import Catalogue
 from generator.config import ProjectConfig
-from generator.records import Lock
+from generator.lock.records import Lock
 from generator.render import render_pages
 
 
