@@ -13,15 +13,15 @@ from pathlib import Path
 from generator.catalogue import Catalogue, load_catalogue
 from generator.catalogue.model import Entry
 from generator.config import ProjectConfig
+from generator.environments import environments_dir, machine_devices
 from generator.errors import GeneratorError, InvalidInputError
 from generator.examples import ExamplesContext, ExamplesReport, cached_examples, run_examples
 from generator.fetch import build_cache_dir
 from generator.lock import MergeReport, Shard, merge_shards, only_devices, read_lock, read_shard, write_lock
-from generator.lock.records import EntryLock, Lock, ShardLock
+from generator.lock.records import EntryLock, Environment, Lock, ShardLock
 from generator.render import Rendered, example_notebooks, read_votes, render_pages
 from generator.render.notebooks import INSTALL_TAG
 from generator.site import build_site, publish_loader
-from generator.smoke import TorchEnvironment, torch_environment
 from generator.verify import Progress, Verification, VerifyContext, verify_entries
 
 
@@ -37,6 +37,9 @@ class LockOptions:
         shard: Verify only this slice of the catalogue.
         output: Write a shard file here (this run's entries and devices only) instead of catalogue.lock.
         devices: Smoke-load on these devices only (default: every device this machine has).
+        retry_unfetchable: Try entries that could not be fetched last time again (`build` does not: an
+            offline build must not wait on hosts it cannot reach).
+        trusted: Run hub code even where no sandbox is available (the maintainer trusts every hub).
     """
 
     only: tuple[str, ...] = ()
@@ -46,6 +49,8 @@ class LockOptions:
     shard: Shard | None = None
     output: Path | None = None
     devices: tuple[str, ...] | None = None
+    retry_unfetchable: bool = True
+    trusted: bool = False
 
 
 @dataclass
@@ -73,23 +78,28 @@ def lock(config: ProjectConfig, options: LockOptions) -> LockReport:
     catalogue = load_catalogue(config.catalogue)
     previous = read_lock(config.lock)
     selected = select_entries(catalogue, options.only, options.shard)
+    cache = build_cache_dir()
     context = VerifyContext(
         project_root=config.root,
-        cache_dir=build_cache_dir(),
-        torch=torch_environment(),
-        devices=_devices(options.devices, torch_environment()),
+        cache_dir=cache,
+        environments_dir=environments_dir(cache),
+        docstrings_dir=config.cache_dir,
+        verification=catalogue.verification,
+        devices=_devices(options.devices),
         force=options.force,
+        retry_unfetchable=options.retry_unfetchable,
+        trusted=options.trusted,
         progress=options.progress,
     )
     verified = verify_entries([(e, previous.entries.get(e.id)) for e in selected], context, options.jobs)
-    records = {v.entry.id: v.record for v in verified}
-    new_lock = Lock(entries=_in_catalogue_order(catalogue, {**previous.entries, **records}))
+    records = _in_catalogue_order(catalogue, {**previous.entries, **{v.entry.id: v.record for v in verified}})
+    new_lock = Lock(environments=_environments(records, previous, verified), entries=records)
     report = LockReport(new_lock, [v.entry.id for v in verified if not v.reused], False, config.lock)
     report.outcomes = {v.entry.id: (v.outcome, v.seconds) for v in verified}
     report.catalogue = catalogue
     if options.output is not None:
         report.path = options.output
-        report.written = write_lock(options.output, _shard_file(verified, options, context))
+        report.written = write_lock(options.output, _shard_file(verified, options, context, new_lock))
     elif new_lock != previous or not config.lock.exists():  # comparing records is cheaper than formatting them
         report.written = write_lock(config.lock, new_lock)
     return report
@@ -164,22 +174,34 @@ def build(config: ProjectConfig, options: LockOptions) -> tuple[LockReport, Rend
     return report, rendered, site(config)
 
 
-def _devices(requested: tuple[str, ...] | None, torch: TorchEnvironment) -> tuple[str, ...] | None:
+def _devices(requested: tuple[str, ...] | None) -> tuple[str, ...]:
+    here = machine_devices()
     if requested is None:
-        return None
-    unavailable = [device for device in requested if device not in torch.devices]
+        return here
+    unavailable = [device for device in requested if device not in here]
     if unavailable:
-        here = ", ".join(torch.devices)
-        raise GeneratorError(f"--device {unavailable[0]}: this machine has only {here} (torch {torch.torch_version})")
+        raise GeneratorError(f"--device {unavailable[0]}: this machine has only {', '.join(here)}")
     return requested
 
 
-def _shard_file(verified: list[Verification], options: LockOptions, context: VerifyContext) -> ShardLock:
-    devices = list(context.run_devices)
+def _environments(
+    records: dict[str, EntryLock], previous: Lock, verified: list[Verification]
+) -> dict[str, Environment]:
+    """Every environment a record refers to, from this run or the previous lock, by id."""
+    known = {**previous.environments, **{k: v for item in verified for k, v in item.environments.items()}}
+    used = {i for record in records.values() for i in record.environments.values()}
+    return {i: known[i] for i in sorted(used) if i in known}
+
+
+def _shard_file(verified: list[Verification], options: LockOptions, context: VerifyContext, lock: Lock) -> ShardLock:
+    devices = list(context.devices)
+    entries = {v.entry.id: only_devices(v.record, devices) for v in verified}
+    used = {i for record in entries.values() for i in record.environments.values()}
     return ShardLock(
         shard=str(options.shard or Shard(1, 1)),
         devices=devices,
-        entries={v.entry.id: only_devices(v.record, devices) for v in verified},
+        environments={i: e for i, e in lock.environments.items() if i in used},
+        entries=entries,
     )
 
 

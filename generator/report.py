@@ -15,7 +15,7 @@ from generator.lock.records import DEVICES, EntryLock, Lock
 # Cursor to the start of the line N lines up, and erase to the end of the screen (ECMA-48).
 UP = "\x1b[{}F"
 ERASE_DOWN = "\x1b[J"
-MARKS = {"reused": "=", "verified": "✓", "failed": "✗", "stale": "!"}
+MARKS = {"reused": "=", "verified": "✓", "failed": "✗", "unfetchable": "!", "unverified": "?"}
 
 
 class LiveProgress:
@@ -118,27 +118,21 @@ class LiveProgress:
 def summary_table(catalogue: Catalogue, lock: Lock, outcomes: dict[str, tuple[str, float]] | None = None) -> str:
     """entry | commit | entrypoints | smoke status per device | this run, one row per catalogue entry."""
     outcomes = outcomes or {}
-    rows = [("entry", "commit", "entrypoints", *(f"smoke {d}" for d in DEVICES), "this run")]
+    rows = [("entry", "commit", "featured", *(f"smoke {d}" for d in DEVICES), "this run")]
     for entry in catalogue.models:
         record = lock.entries.get(entry.id)
         commit = (record.commit if record else entry.commit) or "-"
-        featured = _featured(entry.entrypoints, record)
-        cells = [_device_cell(record, featured, device) for device in DEVICES]
+        cells = [_device_cell(record, device) for device in DEVICES]
         if entry.awaiting_pin is not None:
             cells = ["awaiting a pin"] + [""] * (len(DEVICES) - 1)
         outcome, seconds = outcomes.get(entry.id, ("-", 0.0))
         ran = f"{outcome} {seconds:.1f}s" if entry.id in outcomes else "-"
-        rows.append((entry.id, commit[:12], str(len(featured)), *cells, ran))
+        featured = str(len(record.featured)) if record else "-"
+        rows.append((entry.id, commit[:12], featured, *cells, ran))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n".join(line.rstrip() for line in lines)
-
-
-def _featured(wanted: list[str] | None, record: EntryLock | None) -> list[str]:
-    if wanted:
-        return wanted
-    return [e.name for e in record.entrypoints] if record else []
 
 
 def _short_reason(reason: str, width: int = 60) -> str:
@@ -148,32 +142,31 @@ def _short_reason(reason: str, width: int = 60) -> str:
     return why if len(why) <= width else "…" + why[-(width - 1) :]
 
 
-def _device_cell(record: EntryLock | None, featured: list[str], device: str) -> str:
-    if record is None or not record.entrypoints:
+def _device_cell(record: EntryLock | None, device: str) -> str:
+    if record is None or not record.verified:
         reason = _short_reason(record.stale.reason) if record and record.stale else "never built"
         return f"not verified ({reason})" if device == "cpu" else ""
-    statuses = [ep.smoke[device].status for ep in record.entrypoints if ep.name in featured and device in ep.smoke]
+    statuses = [e.smoke[device].status for e in record.featured if device in e.smoke]
     if not statuses:
         return "-"
-    ok = statuses.count("ok")
-    failed = statuses.count("failed")
-    text = f"{ok}/{len(statuses)} ok" if ok or failed else "skipped"
-    text += f", {failed} failed" if failed else ""
-    return text + (" (stale)" if record.stale else "")
+    counts = {status: statuses.count(status) for status in dict.fromkeys(statuses)}
+    text = ", ".join(f"{count} {status}" for status, count in counts.items())
+    return (
+        f"{counts.get('ok', 0)}/{len(statuses)} ok"
+        + (f" ({text})" if set(counts) != {"ok"} else "")
+        + (" (stale)" if record.stale else "")
+    )
 
 
 def unverified_entries(catalogue: Catalogue, lock: Lock, ids: Collection[str] | None = None) -> list[str]:
-    """Ids of entries (of `ids`, default all) that --strict fails on: never verified, stale, not importable,
-    or with a failed smoke load. An entry the catalogue says is awaiting a pin is not counted."""
+    """Ids of entries (of `ids`, default all) that --strict fails on: any verdict but "verified", or data
+    kept from an earlier build because the repository could not be fetched. Entries awaiting a pin are
+    not counted."""
     bad = []
     for entry in catalogue.models:
         if (ids is not None and entry.id not in ids) or entry.awaiting_pin is not None:
             continue
         record = lock.entries.get(entry.id)
-        if record is None or not record.entrypoints or record.stale or record.introspection_error:
-            bad.append(entry.id)
-            continue
-        featured = set(_featured(entry.entrypoints, record))
-        if any(r.status == "failed" for e in record.entrypoints if e.name in featured for r in e.smoke.values()):
+        if record is None or record.verdict != "verified" or record.stale:
             bad.append(entry.id)
     return bad

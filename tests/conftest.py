@@ -1,23 +1,60 @@
 """Fixtures shared by the whole suite.
 
 Every cache a test could touch is pointed at a temporary directory, so tests never read or write the
-user's real caches (torch hub, PinHub build cache) and never depend on each other.
+user's real caches (torch hub, PinHub build cache) and never depend on each other. Two caches are
+shared by the session instead, because what they hold never changes: uv's package cache (where it
+hard-links environments from) and the verification environments made from it, keyed by their exact
+contents.
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+# Read before any test moves XDG_CACHE_HOME: uv's real cache, so torch is unpacked once, not per test.
+UV_CACHE = os.environ.get("UV_CACHE_DIR") or str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "uv")
+
+
+def _pip_find_links() -> str:
+    """The wheel folders pip installs from here (where the project's torch came from), if any."""
+    configured = os.environ.get("PIP_FIND_LINKS")
+    if configured:
+        return configured
+    command = [sys.executable, "-m", "pip", "config", "get", "global.find-links"]
+    completed = subprocess.run(command, capture_output=True, text=True, check=False)
+    return completed.stdout.strip() if completed.returncode == 0 else ""
+
+
+@pytest.fixture(scope="session")
+def environments_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Verification environments made during this session (each distinct one is made once)."""
+    return tmp_path_factory.mktemp("environments")
+
+
+@pytest.fixture(scope="session")
+def find_links() -> str:
+    """Where uv finds the torch wheel the project's own venv was installed from."""
+    return os.environ.get("UV_FIND_LINKS") or _pip_find_links()
+
 
 @pytest.fixture(autouse=True)
-def isolated_caches(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_caches(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, environments_dir: Path, find_links: str
+) -> Path:
     """Point TORCH_HOME, XDG_CACHE_HOME and PinHub's caches at a fresh temporary directory."""
     root = tmp_path_factory.mktemp("caches")
     monkeypatch.setenv("TORCH_HOME", str(root / "torch"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(root / "xdg"))
     monkeypatch.setenv("PINHUB_BUILD_CACHE", str(root / "build-cache"))
+    monkeypatch.setenv("PINHUB_ENVIRONMENTS", str(environments_dir))
+    monkeypatch.setenv("UV_CACHE_DIR", UV_CACHE)
+    if find_links:
+        monkeypatch.setenv("UV_FIND_LINKS", find_links)
     monkeypatch.delenv("PINHUB_OFFLINE", raising=False)
     monkeypatch.delenv("PINHUB_GITHUB_URL", raising=False)
     return root

@@ -198,7 +198,7 @@ class Entry(_Strict):
         return match.group(1) if match else None
 
 
-class Verification(_Strict):
+class VerificationSetting(_Strict):
     """The environment every entry is verified in: a Python release and a matching torch/torchvision pair.
 
     Each entry gets a virtual environment of its own with these plus its hub's requirements; the lock
@@ -222,7 +222,7 @@ class Catalogue(_Strict):
 
     categories: list[Category] = Field(min_length=1)
     tags: list[Slug] = Field(default_factory=list)
-    verification: Verification = Field(default_factory=Verification)
+    verification: VerificationSetting = Field(default_factory=VerificationSetting)
     models: list[Entry] = Field(default_factory=list)
 
     def entry(self, entry_id: str) -> Entry:

@@ -61,6 +61,11 @@ def _verify_options(command: argparse.ArgumentParser) -> None:
         choices=DEVICES,
         help="smoke-load on this device only (repeatable; default: every device this machine has)",
     )
+    command.add_argument(
+        "--trust-hub-code",
+        action="store_true",
+        help="run hubs' code even where no sandbox (bubblewrap) is available: only for hubs you trust",
+    )
 
 
 def _positive(text: str) -> int:
@@ -100,7 +105,9 @@ def _progress(quiet: bool) -> contextlib.AbstractContextManager[LiveProgress | N
     return contextlib.nullcontext() if quiet else LiveProgress(sys.stderr)
 
 
-def _options(arguments: argparse.Namespace, progress: LiveProgress | None) -> pipeline.LockOptions:
+def _options(
+    arguments: argparse.Namespace, progress: LiveProgress | None, retry_unfetchable: bool = True
+) -> pipeline.LockOptions:
     return pipeline.LockOptions(
         only=tuple(arguments.only),
         force=arguments.force,
@@ -109,6 +116,8 @@ def _options(arguments: argparse.Namespace, progress: LiveProgress | None) -> pi
         shard=getattr(arguments, "shard", None),
         output=getattr(arguments, "output", None),
         devices=tuple(dict.fromkeys(arguments.device)) if arguments.device else None,
+        retry_unfetchable=retry_unfetchable,
+        trusted=arguments.trust_hub_code,
     )
 
 
@@ -140,7 +149,8 @@ def _merge(config: ProjectConfig, arguments: argparse.Namespace) -> int:
 
 def _build(config: ProjectConfig, arguments: argparse.Namespace) -> int:
     with _progress(arguments.quiet) as progress:
-        report, rendered, site_dir = pipeline.build(config, _options(arguments, progress))
+        # Entries that could not be fetched under their current key are tried again by `lock` only.
+        report, rendered, site_dir = pipeline.build(config, _options(arguments, progress, retry_unfetchable=False))
     catalogue = report.catalogue or pipeline.validate(config)
     print(summary_table(catalogue, report.lock, report.outcomes))
     print(f"\nLock: {config.lock} ({'updated' if report.written else 'unchanged'}, {len(report.rebuilt)} rebuilt)")

@@ -46,8 +46,43 @@ def _docstring(obj: Any) -> str:
     return inspect.cleandoc(doc) if isinstance(doc, str) else ""
 
 
-def _describe(name: str, obj: Any) -> dict[str, str]:
-    return {"name": name, "kind": _kind(obj), "signature": _signature(obj), "docstring": _docstring(obj)}
+def _describe(name: str, obj: Any, hub_dir: Path) -> dict[str, str]:
+    return {
+        "name": name,
+        "kind": _kind(obj),
+        "signature": _signature(obj),
+        "docstring": _docstring(obj),
+        "defined_at": _defined_at(obj, hub_dir),
+    }
+
+
+def _defined_at(obj: Any, hub_dir: Path) -> str:
+    """'path/in/hub.py:LINE' for a function or class defined in the hub's own files, else ''."""
+    target = obj.func if isinstance(obj, functools.partial) else obj
+    try:
+        source = Path(inspect.getsourcefile(target) or "").resolve()
+        relative = source.relative_to(hub_dir.resolve()).as_posix()
+    except (TypeError, ValueError, OSError):
+        return ""
+    code = getattr(target, "__code__", None)
+    if code is not None:
+        return f"{relative}:{code.co_firstlineno}"
+    line = _class_line(str(source), getattr(target, "__name__", ""))
+    return f"{relative}:{line}" if line else relative
+
+
+@functools.cache
+def _source_lines(path: str) -> list[str]:
+    try:
+        return Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+
+
+def _class_line(path: str, name: str) -> int:
+    """The line of `class NAME` in the file (cheaper than inspect.getsourcelines, which parses it per call)."""
+    pattern = re.compile(rf"^\s*class\s+{re.escape(name)}\b")
+    return next((number for number, text in enumerate(_source_lines(path), 1) if pattern.match(text)), 0)
 
 
 def run(hub_dir: str) -> dict[str, Any]:
@@ -61,5 +96,5 @@ def run(hub_dir: str) -> dict[str, Any]:
     return {
         "ok": True,
         "dependencies": dependencies,
-        "entrypoints": [_describe(name, getattr(module, name)) for name in names],
+        "entrypoints": [_describe(name, getattr(module, name), Path(hub_dir)) for name in names],
     }

@@ -21,6 +21,7 @@ class StaticEntrypoint:
     kind: Literal["function", "class", "imported"]
     signature: str = ""
     docstring: str = ""
+    line: int = 0
 
 
 @dataclass
@@ -52,7 +53,7 @@ def _read_statement(node: ast.stmt, found: StaticHubconf) -> None:
     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
         if not node.name.startswith("_"):
             found.entrypoints.append(_from_definition(node))
-    elif isinstance(node, ast.Assign) and _assigns(node, "dependencies"):
+    elif isinstance(node, ast.Assign | ast.AnnAssign) and _assigns(node, "dependencies") and node.value:
         found.dependencies = _literal_strings(node.value)
     elif isinstance(node, ast.Import):
         found.imports += [alias.name.split(".")[0] for alias in node.names]
@@ -60,7 +61,7 @@ def _read_statement(node: ast.stmt, found: StaticHubconf) -> None:
         if node.module and node.level == 0:
             found.imports.append(node.module.split(".")[0])
         found.entrypoints += [
-            StaticEntrypoint(name=alias.asname or alias.name, kind="imported")
+            StaticEntrypoint(name=alias.asname or alias.name, kind="imported", line=node.lineno)
             for alias in node.names
             if not (alias.asname or alias.name).startswith("_") and alias.name != "*"
         ]
@@ -68,17 +69,19 @@ def _read_statement(node: ast.stmt, found: StaticHubconf) -> None:
 
 def _from_definition(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> StaticEntrypoint:
     if isinstance(node, ast.ClassDef):
-        return StaticEntrypoint(node.name, "class", docstring=ast.get_docstring(node) or "")
+        return StaticEntrypoint(node.name, "class", docstring=ast.get_docstring(node) or "", line=node.lineno)
     return StaticEntrypoint(
         node.name,
         "function",
         signature=f"({ast.unparse(node.args)})",
         docstring=ast.get_docstring(node) or "",
+        line=node.lineno,
     )
 
 
-def _assigns(node: ast.Assign, name: str) -> bool:
-    return any(isinstance(target, ast.Name) and target.id == name for target in node.targets)
+def _assigns(node: ast.Assign | ast.AnnAssign, name: str) -> bool:
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    return any(isinstance(target, ast.Name) and target.id == name for target in targets)
 
 
 def _literal_strings(value: ast.expr) -> list[str]:

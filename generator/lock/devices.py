@@ -30,12 +30,15 @@ def carry_over(record: EntryLock, previous: EntryLock | None, devices: Iterable[
             if old is not None and device in old.smoke:
                 entrypoint.smoke[device] = old.smoke[device]
         record.device_keys[device] = previous.device_keys[device]
+        if device in previous.environments:
+            record.environments[device] = previous.environments[device]
     return carried
 
 
 def mark_not_run(record: EntryLock, device: str, reason: str) -> None:
     """Record that no build has smoke-loaded `record` on `device` (e.g. no machine with one)."""
     record.device_keys.pop(device, None)
+    record.environments.pop(device, None)
     for entrypoint in record.entrypoints:
         entrypoint.smoke[device] = SmokeResult(status="skipped", reason=reason)
 
@@ -45,6 +48,7 @@ def only_devices(record: EntryLock, devices: Iterable[str]) -> EntryLock:
     kept = set(devices)
     copy = record.model_copy(deep=True)
     copy.device_keys = {device: key for device, key in copy.device_keys.items() if device in kept}
+    copy.environments = {device: i for device, i in copy.environments.items() if device in kept}
     for entrypoint in copy.entrypoints:
         entrypoint.smoke = {device: result for device, result in entrypoint.smoke.items() if device in kept}
     return copy

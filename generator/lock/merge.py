@@ -15,11 +15,11 @@ from typing import Any
 
 from generator.errors import InvalidInputError, Problem
 from generator.lock.devices import carry_over, mark_not_run, results_on
-from generator.lock.shards import Shard, shard_of
 from generator.lock.records import DEVICES, EntryLock, Lock, ShardLock
+from generator.lock.shards import Shard, shard_of
 
 # What may differ between runners that built the same entry under the same key.
-PER_RUNNER = {"verified_at", "torch_version", "python_version", "isolation", "device_keys"}
+PER_RUNNER = {"verified_at", "isolation", "device_keys", "environments"}
 
 Piece = tuple[Path, EntryLock]
 
@@ -52,6 +52,9 @@ def merge_shards(previous: Lock, shards: Sequence[tuple[Path, ShardLock]], catal
         report.merged.append(entry_id)
     if problems:
         raise InvalidInputError(problems)
+    known = {**previous.environments, **{i: e for _, shard in shards for i, e in shard.environments.items()}}
+    used = sorted({i for record in report.lock.entries.values() for i in record.environments.values()})
+    report.lock.environments = {i: known[i] for i in used if i in known}
     return report
 
 
@@ -111,6 +114,8 @@ def _combined(pieces: Sequence[Piece], previous: EntryLock | None) -> EntryLock:
                 if entrypoint is not None:
                     entrypoint.smoke[device] = result
             record.device_keys[device] = key
+            if device in piece.environments:
+                record.environments[device] = piece.environments[device]
     record.verified_at = max(piece.verified_at for _, piece in pieces)
     absent = [device for device in DEVICES if device not in record.device_keys]
     carried = carry_over(record, previous, absent)

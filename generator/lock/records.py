@@ -118,6 +118,7 @@ class Stale(_Record):
 
     reason: str
     attempted_at: str
+    key: str = Field(default="", description="The entry key the failed attempts were made under.")
 
 
 class Environment(_Record):
@@ -166,6 +167,7 @@ class EntryLock(_Record):
     )
     introspection: Literal["dynamic", "static", "none"] = "dynamic"
     introspection_error: str = ""
+    introspection_status: Status = Field(default="ok", description="The import's status, as a load's would be.")
     isolation: str = Field(default="", description="How the import was kept in its box.")
     entrypoints: list[EntrypointLock] = Field(default_factory=list)
     device_keys: dict[str, str] = Field(

@@ -34,17 +34,20 @@ def _explore(model: Any) -> dict[str, Any]:
     import torch
 
     inherited = set(dir(torch.nn.Module))
-    methods = sorted(
-        name
-        for name in dir(type(model))
-        if not name.startswith("_") and name not in inherited and callable(getattr(type(model), name, None))
-    )
+    own = [name for name in dir(type(model)) if not name.startswith("_") and name not in inherited]
+    attributes = {name: inspect.getattr_static(type(model), name, None) for name in own}
     forward = getattr(model, "forward", None)
     return {
         "forward_signature": _signature(forward),
         "forward_doc": inspect.getdoc(forward) or "",
-        "methods": methods,
+        "methods": sorted(name for name, value in attributes.items() if _is_method(value)),
+        "properties": sorted(name for name, value in attributes.items() if isinstance(value, property)),
     }
+
+
+def _is_method(value: Any) -> bool:
+    """A function, static or class method defined on the class (what `help(model)` lists as a method)."""
+    return isinstance(value, staticmethod | classmethod) or inspect.isfunction(value) or inspect.isroutine(value)
 
 
 def _example_input(spec: dict[str, Any], device: str) -> Any:

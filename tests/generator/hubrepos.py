@@ -8,6 +8,8 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests import verification
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 GOOD_HUBCONF = '''
@@ -94,12 +96,12 @@ def make_project(root: Path, catalogue_yaml: str) -> Path:
     return root
 
 
-CATALOGUE_HEAD = """
+CATALOGUE_HEAD = f"""
 categories:
   - id: vision
     title: Vision
 tags: [classification]
-models:
+{verification.YAML}models:
 """
 
 

@@ -1,0 +1,41 @@
+"""A read-only copy of the `pinhub` loader for the probes, outside the project folder.
+
+Probes import `pinhub` inside a verification environment, which does not have it installed. Putting
+the project folder on their path would also expose `generator`, `tests` and `examples` to hub code
+(a hub's own `tests` package would collide), so the loader's package is copied, once per version of
+its sources, into a folder of its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pinhub
+
+LOADER_SOURCES = Path(pinhub.__file__).resolve().parent
+
+
+def loader_digest() -> str:
+    """Hash of the loader's sources (the probes run them, so they are part of every lock key)."""
+    digest = hashlib.sha256()
+    for path in sorted(LOADER_SOURCES.rglob("*.py")):
+        digest.update(path.relative_to(LOADER_SOURCES).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def loader_path(root: Path) -> Path:
+    """A folder holding only the `pinhub` package, to put first on a probe's sys.path."""
+    target = root / "loader" / loader_digest()
+    if (target / "pinhub" / "__init__.py").is_file():
+        return target
+    staging = target.with_name(f".{target.name}.{uuid.uuid4().hex}.incomplete")
+    shutil.copytree(LOADER_SOURCES, staging / "pinhub", ignore=shutil.ignore_patterns("__pycache__"))
+    try:
+        os.replace(staging, target)
+    except OSError:  # another build put the same copy in place first
+        shutil.rmtree(staging, ignore_errors=True)
+    return target

@@ -1,0 +1,65 @@
+"""What a probe's outcome means: the status of an import or a load, and the message a page shows.
+
+Shared by the introspect and smoke stages, which run probes in the sandbox and must tell apart a
+helper that needs arguments, code that needs the network, a package nobody declared, and a real
+error, the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from generator.lock.records import Status
+from generator.sandbox import Outcome
+
+# pinhub imports a hub's own modules under a private package (_pinhub_hub_<hash>.models); users see
+# `models`, and nothing recorded may depend on where the build machine keeps the hub.
+PRIVATE_PACKAGE = re.compile(r"\b_pinhub_hub_[0-9a-f]+\.?")
+MISSING_ARGUMENTS = re.compile(r"missing \d+ required (positional|keyword-only) arguments?")
+NETWORK_ERRORS = {"URLError", "HTTPError", "ConnectionError", "ConnectionRefusedError", "gaierror", "OfflineError"}
+NETWORK_WORDS = re.compile(r"network access is blocked|PINHUB_OFFLINE|Name or service not known|Network is unreachable")
+
+
+def public_text(text: str) -> str:
+    """`text` without pinhub's private package prefixes."""
+    return PRIVATE_PACKAGE.sub("", text)
+
+
+def classify(outcome: Outcome, timeout: float, hub_dir: Path) -> tuple[Status, str]:
+    """(status, one-line reason) of a probe that did not succeed."""
+    result = outcome.result
+    if result is None:
+        if outcome.timed_out:
+            return "timeout", f"timed out after {timeout:g} s"
+        return "error", public_text(outcome.failure)
+    message = public_text(f"{result.get('error_type')}: {result.get('message')}")
+    if needs_network(result):
+        return "needs-network", message
+    missing = missing_packages(result, hub_dir)
+    if missing:
+        names = ", ".join(missing)
+        return "missing-dependency", f"imports {names}, which neither the hub nor the catalogue declares ({message})"
+    if result.get("error_type") == "TypeError" and MISSING_ARGUMENTS.search(str(result.get("message"))):
+        return "needs-arguments", message
+    return "error", message
+
+
+def needs_network(result: dict[str, Any]) -> bool:
+    """The probe tried to reach the network (and its failure followed from the sandbox refusing it)."""
+    if int(result.get("network_attempts") or 0) > 0:
+        return True
+    return str(result.get("error_type")) in NETWORK_ERRORS or bool(NETWORK_WORDS.search(str(result.get("message"))))
+
+
+def missing_packages(result: dict[str, Any], hub_dir: Path) -> list[str]:
+    """The packages a failed import lacked: the unmet `dependencies`, or the module an import statement named."""
+    if result.get("unmet"):
+        return [str(item) for item in result["unmet"]]
+    top = public_text(str(result.get("missing_module") or "")).split(".")[0]
+    if result.get("error_type") != "ModuleNotFoundError" or not top:
+        return []
+    if (hub_dir / f"{top}.py").is_file() or (hub_dir / top).is_dir():
+        return []  # the hub's own module is broken or incomplete: not a package to install
+    return [top]
