@@ -14,7 +14,7 @@ from pathlib import Path
 from markupsafe import Markup
 from nbformat.notebooknode import NotebookNode
 
-from generator.render import snippets
+from generator.render.markup import fenced_text
 from generator.render.notebooks import INSTALL_TAG
 from generator.render.pages import ExampleOutput
 
@@ -34,7 +34,7 @@ def example_output(entry_id: str, executed: NotebookNode) -> tuple[ExampleOutput
 
     notebook = inert_copy(executed)
     exporter = MarkdownExporter(template_file=str(TEMPLATES / "example.md.j2"))
-    exporter.register_filter("safe_fence", lambda source: snippets.fenced(source, "python"))
+    exporter.register_filter("safe_fence", fenced_text)
     resources = {"unique_key": entry_id, "output_files_dir": OUTPUTS_DIR}
     body, produced = exporter.from_notebook_node(notebook, resources=resources)
     files = {name: data for name, data in (produced.get("outputs") or {}).items() if isinstance(data, bytes)}

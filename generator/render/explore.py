@@ -5,34 +5,48 @@ from __future__ import annotations
 import textwrap
 
 from generator.catalogue.model import Entry, SmokeInput
-from generator.lock.records import EntrypointLock
+from generator.lock.records import EntrypointLock, ModelFacts, SmokeResult
 
-# Exactly what the smoke probe records: callables of the model's class that torch.nn.Module does not have.
-DIR_CALL = (
-    "[name for name in dir(type(model))\n"
-    '...  if not name.startswith("_") and name not in dir(torch.nn.Module) and callable(getattr(model, name))]'
-)
+# Exactly what the smoke probe records: the model class's own public names that torch.nn.Module lacks,
+# looked up on the class without running them; methods are called, properties are read as attributes.
+OWN_NAMES = 'own = [n for n in dir(type(model)) if not n.startswith("_") and n not in dir(torch.nn.Module)]'
+METHODS = "[n for n in own if inspect.isroutine(inspect.getattr_static(type(model), n))]  # methods: call them"
+PROPERTIES = "[n for n in own if isinstance(inspect.getattr_static(type(model), n), property)]  # properties: read them"
 
 
-def explore_code(info: EntrypointLock, entry: Entry) -> str:
-    """A `pycon` transcript: the model's own methods, `help(model.forward)`, and one forward pass's shape.
+def explored(info: EntrypointLock) -> SmokeResult | None:
+    """The CPU load of `info` when it returned a torch.nn.Module the probe described, else None."""
+    result = info.smoke.get("cpu")
+    if result is None or result.status != "ok" or not result.is_module or result.model is None:
+        return None
+    return result
+
+
+def explore_code(info: EntrypointLock, entry: Entry, forward_doc: str) -> str:
+    """A `pycon` transcript: the model's own methods and properties, `help(model.forward)` (with
+    `forward_doc`, its docstring, when at hand) and one forward pass's shape.
 
     Empty when the entrypoint was not loaded on CPU or did not return a torch.nn.Module.
     """
-    result = info.smoke.get("cpu")
-    if result is None or result.status != "ok" or not result.is_module or result.model is None:
+    result = explored(info)
+    if result is None or result.model is None:
         return ""
-    facts = result.model
-    lines = [">>> import torch", f">>> {DIR_CALL}", repr(facts.methods), ">>> help(model.forward)"]
-    lines.append(f"forward{facts.forward_signature or '(...)'}")
-    if facts.forward_doc:
-        lines.append(textwrap.indent(facts.forward_doc, "    "))
+    lines = [*_names(result.model), ">>> help(model.forward)", f"forward{result.model.forward_signature or '(...)'}"]
+    if forward_doc:
+        lines.append(textwrap.indent(forward_doc, "    "))
     example = entry.smoke.for_entrypoint(info.name).input
     if example is not None and result.output_shape is not None:
         lines.append(f">>> output = model({example_tensor(example)})")
         lines.append(">>> output.shape, output.dtype  # of its first tensor, when it returns several")
         lines.append(f"(torch.Size({result.output_shape}), torch.{result.output_dtype or 'float32'})")
     return "\n".join(lines) + "\n"
+
+
+def _names(facts: ModelFacts) -> list[str]:
+    lines = [">>> import inspect, torch", f">>> {OWN_NAMES}", f">>> {METHODS}", repr(facts.methods)]
+    if facts.properties:
+        lines += [f">>> {PROPERTIES}", repr(facts.properties)]
+    return lines
 
 
 def example_tensor(example: SmokeInput) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from generator.catalogue.model import Paper
 from generator.render.snippets import Source
@@ -24,6 +25,18 @@ def hubconf_url(source: Source) -> str | None:
         return None
     prefix = f"{source.subdir}/" if source.subdir else ""
     return f"https://github.com/{source.github}/blob/{source.commit}/{prefix}hubconf.py"
+
+
+def definition_url(source: Source, defined_at: str) -> str | None:
+    """The line where an entrypoint is defined, at the pinned commit (GitHub only).
+
+    `defined_at` is 'path/in/hub.py:LINE', relative to the hub's folder (the repository's `subdir`).
+    """
+    match = re.fullmatch(r"([^:\s]+\.py):([1-9][0-9]*)", defined_at)
+    if not (source.github and source.commit and match) or ".." in match[1].split("/"):
+        return None
+    path = quote("/".join(p for p in (source.subdir, match[1].lstrip("/")) if p), safe="/")
+    return f"https://github.com/{source.github}/blob/{source.commit}/{path}#L{match[2]}"
 
 
 def colab_url(github_repo: str, branch: str, notebook_path: str) -> str:

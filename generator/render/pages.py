@@ -11,10 +11,11 @@ import jinja2
 from markupsafe import Markup
 
 from generator.catalogue.model import Catalogue, Category
-from generator.lock.records import SmokeResult
+from generator.lock.records import STATUS_MEANINGS, SmokeResult
 from generator.render.links import is_web_url
-from generator.render.markup import code_span, fenced
-from generator.render.view import DEVICE_LABELS, SYMBOLS, ModelView
+from generator.render.markup import code_span, fenced_markup, html_text
+from generator.render.verification import DEVICE_LABELS, STATE_LEGEND, meanings, smoke_cell
+from generator.render.view import ModelView
 
 RECENT = 6  # entries the home page lists as recently updated
 
@@ -49,14 +50,17 @@ def _environment() -> jinja2.Environment:
     )
     environment.globals.update(
         device_labels=DEVICE_LABELS,
-        symbols=SYMBOLS,
-        status_text=status_text,
+        state_legend=STATE_LEGEND,
+        status_meanings=STATUS_MEANINGS,
+        meanings=meanings,
+        smoke_cell=smoke_cell,
         seconds=seconds,
         count=count,
         megabytes=megabytes,
         shape_text=shape_text,
         code_span=code_span,
-        fenced=fenced,
+        fenced=fenced_markup,
+        html_text=html_text,
         indented=indented,
         type_name=type_name,
         is_web_url=is_web_url,
@@ -67,12 +71,12 @@ def _environment() -> jinja2.Environment:
 def model_page(view: ModelView, example: ExampleOutput | None = None) -> str:
     """The Markdown of one model page."""
     template = _environment().get_template("model.md.j2")
-    return template.render(**vars(view), primary=view.primary, example=example)
+    return template.render(**vars(view), view=view, example=example)
 
 
 def index_page(rows: list[Row], catalogue: Catalogue) -> str:
     """The sortable table of every model."""
-    verified = sum(1 for row in rows if row.view.verified)
+    verified = sum(1 for row in rows if row.view.verdict == "verified")
     template = _environment().get_template("index.md.j2")
     return template.render(
         rows=rows, categories=catalogue.categories, verified=verified, votes=_has_votes(rows), prefix=""
@@ -88,14 +92,14 @@ def category_page(category: Category, rows: list[Row]) -> str:
 def home_include(rows: list[Row], catalogue: Catalogue) -> str:
     """The generated part of the home page: counts, the category cards, recently updated entries."""
     per_category = {c.id: sum(1 for row in rows if row.view.entry.category == c.id) for c in catalogue.categories}
-    dated = [row for row in rows if row.view.lock and row.view.lock.verified_at and row.view.lock.entrypoints]
+    dated = [row for row in rows if row.view.lock and row.view.lock.verified]
     recent = sorted(dated, key=lambda row: row.view.lock.verified_at if row.view.lock else "", reverse=True)
     template = _environment().get_template("home.md.j2")
     return template.render(
         rows=rows,
         categories=catalogue.categories,
         per_category=per_category,
-        verified=sum(1 for row in rows if row.view.verified),
+        verified=sum(1 for row in rows if row.view.verdict == "verified"),
         recent=recent[:RECENT],
         icon=_icon_shortcode,
     )
@@ -115,14 +119,6 @@ def _icon_shortcode(icon: str) -> str:
 def indented(block: str) -> Markup:
     """A block indented by four spaces, as content tabs and admonitions want it."""
     return Markup(textwrap.indent(str(block), "    "))
-
-
-def status_text(result: SmokeResult) -> Markup:
-    """'✓ ok', '✗ failed: reason' or '– skipped: reason' for a table cell; the reason as a code span."""
-    symbol = SYMBOLS[result.status]
-    reason = result.reason if len(result.reason) <= 160 else result.reason[:157] + "…"
-    text = Markup("{} {}").format(symbol, result.status)
-    return text + Markup(": ") + code_span(reason) if reason else text
 
 
 def type_name(qualified: str) -> str:

@@ -1,13 +1,12 @@
-"""The code a reader copies: load snippets for pinhub and torch.hub, the pip line, notebook cells.
+"""The code a reader copies: load snippets for pinhub and torch.hub.
 
-Every value that reaches a snippet is either validated by the catalogue (ids, identifiers, SHAs,
-maintainer-written kwargs) or checked here (dependency names from third-party hubconf.py files).
+Every value reaches a snippet as a Python literal (`py`): the repository, commit and keyword arguments
+the catalogue validated, and entrypoint names, which come from the hub and are quoted like any string.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import shlex
 from dataclasses import dataclass
 from typing import Any
@@ -88,13 +87,6 @@ def _call(function: str, args: list[str]) -> str:
         return one_line
     inner = "".join(f"    {arg},\n" for arg in args)
     return f"{function}(\n{inner})"
-
-
-def fenced(code: str, language: str = "python") -> str:
-    """A Markdown code fence that the code cannot close early, whatever backticks it contains."""
-    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"{fence}{language}\n{code.rstrip()}\n{fence}"
 
 
 def source_for(entry: Entry, commit: str | None, subdir: str, project_github: str) -> Source:

@@ -2,7 +2,8 @@
 
 docs/models/ holds one page and one notebook per entry, the all-models table, a page per category,
 the images of the example outputs, and `_home.md`, which the home page includes. `docs/catalogue.json`
-is the machine-readable index.
+is the machine-readable index. Every Markdown file passes through `neutralise_snippets`: no text on a
+generated page can make pymdownx.snippets include, drop or open anything.
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ from nbformat.notebooknode import NotebookNode
 from generator.catalogue.model import Catalogue
 from generator.config import ProjectConfig
 from generator.files import staged_directory, write_text_atomic
+from generator.lock.docstrings import read_docstrings
 from generator.lock.records import Lock
 from generator.render.catalogue_json import catalogue_json
 from generator.render.example_output import example_output, failed
+from generator.render.markup import neutralise_snippets
 from generator.render.notebooks import model_notebook
 from generator.render.pages import Row, category_page, home_include, index_page, model_page
 from generator.render.view import ModelView, model_view
@@ -35,18 +38,55 @@ RENDER_ROOT = Path(__file__).resolve().parent
 
 @dataclass(frozen=True)
 class Rendered:
-    """What render wrote."""
+    """What the generated folder holds, and how much of it this render wrote (all of it, or nothing).
+
+    Attributes:
+        pages: Markdown pages in the folder (models, the all-models table, categories).
+        notebooks: Notebooks in the folder, one per model.
+        written: True when this render wrote them; False when its inputs were unchanged and it wrote nothing.
+    """
 
     folder: Path
     pages: int
     notebooks: int
+    written: bool = True
     examples: int = 0
     failed_examples: tuple[str, ...] = ()
 
+    @property
+    def pages_written(self) -> int:
+        """Pages this render wrote."""
+        return self.pages if self.written else 0
 
-def model_views(catalogue: Catalogue, lock: Lock, config: ProjectConfig) -> list[ModelView]:
-    """The view of every entry, in catalogue order."""
-    return [model_view(e, lock.entries.get(e.id), catalogue, config) for e in catalogue.models]
+    @property
+    def pages_unchanged(self) -> int:
+        """Pages left as they were, because nothing they are made of changed."""
+        return 0 if self.written else self.pages
+
+    @property
+    def summary(self) -> str:
+        """One true sentence: 'wrote 70 pages and 66 notebooks to …' or '… unchanged: nothing written'."""
+        files = f"{self.pages} pages and {self.notebooks} notebooks"
+        return (
+            f"wrote {files} to {self.folder}"
+            if self.written
+            else f"{files} in {self.folder} unchanged: nothing written"
+        )
+
+
+def model_views(
+    catalogue: Catalogue, lock: Lock, config: ProjectConfig, docstrings: Mapping[str, dict[str, str]] | None = None
+) -> list[ModelView]:
+    """The view of every entry, in catalogue order (`docstrings` by entry id, see `entry_docstrings`)."""
+    texts = docstrings if docstrings is not None else entry_docstrings(lock, config)
+    return [
+        model_view(e, lock.entries.get(e.id), catalogue, config, lock, texts.get(e.id, {})) for e in catalogue.models
+    ]
+
+
+def entry_docstrings(lock: Lock, config: ProjectConfig) -> dict[str, dict[str, str]]:
+    """Per entry id, the docstrings the build kept in its cache that match the lock's hashes."""
+    return {entry_id: read_docstrings(config.cache_dir, record) for entry_id, record in lock.entries.items()}
 
 
 def example_notebooks(catalogue: Catalogue, lock: Lock, config: ProjectConfig) -> dict[str, NotebookNode]:
@@ -57,7 +97,7 @@ def example_notebooks(catalogue: Catalogue, lock: Lock, config: ProjectConfig) -
     return {
         view.entry.id: model_notebook(view)
         for view in model_views(catalogue, lock, config)
-        if view.entry.is_local and view.commit and view.lock and view.lock.entrypoints
+        if view.entry.is_local and view.commit and view.lock and view.lock.verified
     }
 
 
@@ -78,30 +118,38 @@ def render_pages(
         votes: Up-votes minus down-votes by entry id, a column of the tables when given.
     """
     executed, votes = executed or {}, votes or {}
-    key = render_key(catalogue, lock, config, executed, votes)
+    docstrings = entry_docstrings(lock, config)
+    key = render_key(catalogue, lock, config, executed, votes, docstrings)
     if _already_rendered(config, key):
-        return _counts(catalogue, config, executed)
-    views = model_views(catalogue, lock, config)
+        return _counts(catalogue, config, executed, written=False)
+    views = model_views(catalogue, lock, config, docstrings)
     rows = [_row(view, votes.get(view.entry.id)) for view in views]
     with staged_directory(config.generated_dir) as folder:
         for view in views:
             _write_model(folder, view, executed.get(view.entry.id))
-        (folder / "index.md").write_text(index_page(rows, catalogue), encoding="utf-8")
-        (folder / HOME_INCLUDE).write_text(home_include(rows, catalogue), encoding="utf-8")
+        _write_markdown(folder / "index.md", index_page(rows, catalogue))
+        _write_markdown(folder / HOME_INCLUDE, home_include(rows, catalogue))
         (folder / "categories").mkdir()
         for category in catalogue.categories:
             members = [row for row in rows if row.view.entry.category == category.id]
-            (folder / "categories" / f"{category.id}.md").write_text(category_page(category, members), "utf-8")
+            _write_markdown(folder / "categories" / f"{category.id}.md", category_page(category, members))
         (folder / RENDER_KEY).write_text(key, encoding="utf-8")
     write_text_atomic(config.docs_dir / CATALOGUE_JSON, catalogue_json(views, config))
-    return _counts(catalogue, config, executed)
+    return _counts(catalogue, config, executed, written=True)
 
 
-def _counts(catalogue: Catalogue, config: ProjectConfig, executed: Mapping[str, NotebookNode]) -> Rendered:
+def _counts(
+    catalogue: Catalogue, config: ProjectConfig, executed: Mapping[str, NotebookNode], written: bool
+) -> Rendered:
     entries = len(catalogue.models)
     shown = [entry.id for entry in catalogue.models if entry.id in executed]
     broken = tuple(entry_id for entry_id in shown if failed(executed[entry_id]))
-    return Rendered(config.generated_dir, entries + 1 + len(catalogue.categories), entries, len(shown), broken)
+    pages = entries + 1 + len(catalogue.categories)
+    return Rendered(config.generated_dir, pages, entries, written, len(shown), broken)
+
+
+def _write_markdown(path: Path, markdown: str) -> None:
+    path.write_text(neutralise_snippets(markdown), encoding="utf-8")
 
 
 def render_key(
@@ -110,8 +158,9 @@ def render_key(
     config: ProjectConfig,
     executed: Mapping[str, NotebookNode],
     votes: Mapping[str, int],
+    docstrings: Mapping[str, dict[str, str]],
 ) -> str:
-    """A hash of everything the generated pages are made of, the render code included.
+    """A hash of everything the generated pages are made of, the render code and the docstrings included.
 
     A build whose key matches the one stored with the pages writes nothing: MkDocs then sees the
     very files it saw last time, and a no-op rebuild costs little more than MkDocs itself.
@@ -123,6 +172,7 @@ def render_key(
         repr(sorted(vars(config).items())),
         json.dumps({k: nbformat.writes(v) for k, v in sorted(executed.items())}),
         json.dumps(dict(sorted(votes.items()))),
+        json.dumps(docstrings, sort_keys=True),
         _render_code_digest(),
     ):
         digest.update(hashlib.sha256(part.encode()).digest())
@@ -160,5 +210,5 @@ def _write_model(folder: Path, view: ModelView, executed: NotebookNode | None) -
             target = folder / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-    (folder / f"{view.entry.id}.md").write_text(model_page(view, example), encoding="utf-8")
+    _write_markdown(folder / f"{view.entry.id}.md", model_page(view, example))
     nbformat.write(model_notebook(view), str(folder / f"{view.entry.id}.ipynb"))

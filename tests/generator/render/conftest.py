@@ -8,14 +8,20 @@ import pytest
 
 from generator.catalogue import Catalogue
 from generator.config import ProjectConfig, load_config
-from generator.lock.records import EntryLock, EntrypointLock, Lock, ModelFacts, SmokeResult
+from generator.lock.docstrings import text_sha256, write_docstrings
+from generator.lock.records import EntryLock, EntrypointLock, Environment, Lock, ModelFacts, SmokeResult
 from tests.generator.hubrepos import PROJECT_ROOT
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
+CPU_ENVIRONMENT = Environment(
+    python="3.11",
+    packages=["numpy==2.1.3", "pillow==11.0.0", "timm==1.0.9", "torch==2.14.1+cpu", "torchvision==0.29.1+cpu"],
+)
 HOSTILE_DOC = (
     "Loads it.\n\n<script>window.pwned = 1</script>\n"
     '<img src=x onerror="window.pwned = 2">\n[click](javascript:alert(1))'
 )
+FORWARD_DOC = f"Scores.\n{HOSTILE_DOC}"
 
 
 @pytest.fixture
@@ -69,10 +75,13 @@ def lock() -> Lock:
         output_shape=[1, 3],
         output_dtype="float32",
         model=ModelFacts(
-            forward_signature="(x)", forward_doc=f"Scores.\n{HOSTILE_DOC}", methods=["classes", "onerror"]
+            forward_signature="(x)",
+            forward_doc_sha256=text_sha256(FORWARD_DOC),
+            methods=["classes", "onerror"],
+            properties=["num_classes"],
         ),
     )
-    failed = SmokeResult(status="failed", reason="RuntimeError: <b>boom</b> | [x](javascript:alert(1))")
+    failed = SmokeResult(status="error", reason="RuntimeError: <b>boom</b> | [x](javascript:alert(1))")
     aux = SmokeResult(status="ok", seconds=0.1, returned="builtins.method_descriptor", is_module=False)
     record = EntryLock(
         id="tiny",
@@ -80,21 +89,33 @@ def lock() -> Lock:
         repo="owner/name",
         commit=COMMIT,
         verified_at="2026-11-28T12:00:00+00:00",
-        torch_version="2.13.0+cpu",
-        python_version="3.11.7",
         dependencies=["torch", "PIL", "numpy>=1.24", "evil`rm -rf`"],
+        requirements=["pillow", "numpy>=1.24", "timm>=0.9"],
+        environments={"cpu": CPU_ENVIRONMENT.id},
         entrypoints=[
             EntrypointLock(
                 name="tiny",
                 signature="(pretrained: bool = False)",
-                docstring=HOSTILE_DOC,
+                docstring_sha256=text_sha256(HOSTILE_DOC),
+                defined_at="models/tiny.py:12",
                 smoke={"cpu": ok, "cuda": SmokeResult(status="skipped", reason="no CUDA")},
             ),
             EntrypointLock(name="broken", smoke={"cpu": failed}),
             EntrypointLock(name="tokenizer", smoke={"cpu": aux}),
+            EntrypointLock(
+                name="Path",
+                kind="class",
+                featured=False,
+                smoke={"cpu": SmokeResult(status="needs-arguments", reason="TypeError: missing 'path'")},
+            ),
         ],
     )
-    return Lock(entries={"tiny": record})
+    return Lock(environments={CPU_ENVIRONMENT.id: CPU_ENVIRONMENT}, entries={"tiny": record})
+
+
+def keep_docstrings(config: ProjectConfig, lock: Lock) -> None:
+    """What the build leaves in its cache for the `tiny` entry: its docstring and its model's forward doc."""
+    write_docstrings(config.cache_dir, lock.entries["tiny"], {"tiny": HOSTILE_DOC, "tiny.forward": FORWARD_DOC})
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from generator.errors import InvalidInputError
 from generator.lock.records import Lock
 from generator.render import read_votes, render_pages
 from generator.render.example_output import example_output
-from tests.generator.render.test_pages import elements, html_of
+from tests.generator.render.site_markdown import elements, html_of
 
 PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n not really").decode()
 

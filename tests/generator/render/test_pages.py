@@ -4,42 +4,20 @@ from __future__ import annotations
 
 import json
 import re
-from html.parser import HTMLParser
 
-import markdown  # type: ignore[import-untyped]
 import nbformat
 
 from generator.catalogue import Catalogue
 from generator.config import ProjectConfig
 from generator.lock.records import Lock
 from generator.render import render_pages
-from tests.generator.render.conftest import COMMIT
-
-# The extensions of mkdocs.yml that change how raw HTML, code and tables are read.
-EXTENSIONS = ["attr_list", "md_in_html", "tables", "admonition", "pymdownx.superfences", "pymdownx.tabbed"]
+from tests.generator.render.conftest import COMMIT, keep_docstrings
+from tests.generator.render.site_markdown import elements, html_of
 
 
 def page(catalogue: Catalogue, lock: Lock, config: ProjectConfig, entry_id: str) -> str:
     render_pages(catalogue, lock, config)
     return (config.generated_dir / f"{entry_id}.md").read_text(encoding="utf-8")
-
-
-def html_of(text: str) -> str:
-    """The page body as Python-Markdown renders it with the site's extensions (front matter dropped)."""
-    body = text.split("---\n", 2)[2] if text.startswith("---\n") else text
-    return markdown.markdown(body, extensions=EXTENSIONS)
-
-
-def elements(html: str) -> list[tuple[str, dict[str, str | None]]]:
-    """Every element of an HTML fragment, as (tag, attributes)."""
-    found: list[tuple[str, dict[str, str | None]]] = []
-
-    class Collector(HTMLParser):
-        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            found.append((tag, dict(attrs)))
-
-    Collector().feed(html)
-    return found
 
 
 def test_snippets_pin_the_exact_commit(catalogue: Catalogue, lock: Lock, config: ProjectConfig) -> None:
@@ -56,19 +34,9 @@ def test_the_pinhub_tab_comes_first(catalogue: Catalogue, lock: Lock, config: Pr
     assert text.index("pip install") < text.index('=== "pinhub"')
 
 
-def test_the_pip_line_maps_import_names_and_drops_unsafe_ones(
-    catalogue: Catalogue, lock: Lock, config: ProjectConfig
-) -> None:
-    text = page(catalogue, lock, config, "tiny")
-    wheel = "https://pinhub.github.io/pinhub/simple/pinhub/pinhub-0.1.0-py3-none-any.whl"
-    assert f'pip install {wheel} pillow "numpy>=1.24"' in text
-    assert "rm -rf" not in text
-
-
 def test_third_party_text_is_escaped(catalogue: Catalogue, lock: Lock, config: ProjectConfig) -> None:
     text = page(catalogue, lock, config, "tiny")
-    assert "&lt;script&gt;window.pwned = 1&lt;/script&gt;" in text  # the docstring, in <pre>
-    failed_row = next(line for line in text.splitlines() if line.startswith("| CPU | ✗ failed"))
+    failed_row = next(line for line in text.splitlines() if line.startswith("| CPU | ✗ error"))
     assert "` RuntimeError: <b>boom</b> ¦ [x](javascript:alert(1)) `" in failed_row  # a code span, as written
     assert "Tiny &lt;Net&gt;" in text  # even trusted titles are escaped once
     rendered = html_of(text)
@@ -81,22 +49,36 @@ def test_third_party_text_is_escaped(catalogue: Catalogue, lock: Lock, config: P
     assert "&amp;lt;" not in rendered  # escaped once, not twice: the reader sees <b>, not &lt;b&gt;
 
 
-def test_explore_the_model_shows_dir_and_help(catalogue: Catalogue, lock: Lock, config: ProjectConfig) -> None:
+def test_explore_the_model_shows_methods_properties_and_help(
+    catalogue: Catalogue, lock: Lock, config: ProjectConfig
+) -> None:
+    keep_docstrings(config, lock)
     text = page(catalogue, lock, config, "tiny")
     section = text.split("## Explore the model", 1)[1].split("\n## ", 1)[0]
-    assert "['classes', 'onerror']" in section
-    assert ">>> help(model.forward)\nforward(x)\n    Scores.\n" in section
+    methods = ">>> [n for n in own if inspect.isroutine(inspect.getattr_static(type(model), n))]  # methods: call them"
+    assert f"{methods}\n['classes', 'onerror']\n" in section
+    assert "property)]  # properties: read them\n['num_classes']\n" in section
+    assert "read them as ` model.num_classes `, without calling them" in section
+    assert ">>> help(model.forward)\nforward(x)\n    Scores.\n    Loads it.\n" in section  # from the build's cache
     assert ">>> output = model(torch.randn(1, 4))" in section
     assert "(torch.Size([1, 3]), torch.float32)" in section
     assert "```pycon" in section
     assert not [tag for tag, _ in elements(html_of(section)) if tag in ("img", "script")]
 
 
+def test_a_forward_doc_not_at_hand_is_a_link_to_the_source(
+    catalogue: Catalogue, lock: Lock, config: ProjectConfig
+) -> None:
+    section = page(catalogue, lock, config, "tiny").split("## Explore the model", 1)[1].split("\n## ", 1)[0]
+    assert ">>> help(model.forward)\nforward(x)\n>>> output" in section
+    url = f"https://github.com/owner/name/blob/{COMMIT}/models/tiny.py#L12"
+    assert f"which this page does not hold: [read it in the source at the pinned commit]({url})" in section
+
+
 def test_badges_and_entrypoint_kinds(catalogue: Catalogue, lock: Lock, config: ProjectConfig) -> None:
     text = page(catalogue, lock, config, "tiny")
     assert "pinhub-failed" in text and "CPU ✗ failed" in text  # 'broken' failed on CPU, so CPU is not ✓
     assert "GPU not verified" in text
-    assert "Verified 2026-11-28 with torch 2.13.0+cpu, Python 3.11.7" in text
     tokenizer_heading = next(line for line in text.splitlines() if line.startswith("### ` tokenizer `"))
     assert "auxiliary" in tokenizer_heading
     assert "Not a model: loading it returns ` builtins.method_descriptor `" in text
@@ -111,6 +93,15 @@ def test_header_links_category_tags_and_colab(catalogue: Catalogue, lock: Lock, 
     colab = "https://colab.research.google.com/github/pinhub/pinhub/blob/gh-pages/models/tiny.ipynb"
     assert "[![Open In Colab](../assets/colab-badge.svg)" in text and f"]({colab})" in text
     assert "colab.research.google.com/assets" not in text  # the badge image is a local copy
+
+
+def test_the_pinned_commit_says_whether_it_is_on_the_ref(
+    catalogue: Catalogue, lock: Lock, config: ProjectConfig
+) -> None:
+    assert "(from ` main `)" in page(catalogue, lock, config, "tiny")  # not checked
+    for on_ref, words in ((True, "(on ` main `)"), (False, "(**not on** ` main `)")):
+        record = lock.entries["tiny"].model_copy(update={"on_ref": on_ref})
+        assert words in page(catalogue, lock.model_copy(update={"entries": {"tiny": record}}), config, "tiny")
 
 
 def test_colab_follows_the_configured_repo_branch_and_path(
@@ -182,6 +173,7 @@ def test_the_index_lists_every_entry(catalogue: Catalogue, lock: Lock, config: P
     row = next(line for line in index.splitlines() if "(tiny.md)" in line)
     assert re.search(r"\| 15 \| 0\.50 s \| CPU ✗ GPU – \| unknown \|$", row)
     assert '<div class="pinhub-sortable" markdown>' in index
+    assert "Verified: ✓ loaded · ✗ failed · ↓ needs the network · – not run." in index
     assert "Votes" not in index
 
 
@@ -222,7 +214,7 @@ def test_a_hub_that_did_not_import_says_which_packages_were_missing(
             "missing_packages": ["timm", "cv2"],
         }
     )
-    html = html_of(page(catalogue, Lock(entries={"tiny": record}), config, "tiny"))
+    html = html_of(page(catalogue, lock.model_copy(update={"entries": {"tiny": record}}), config, "tiny"))
     notice = next(line for line in html.splitlines() if "could not be imported" in line)
     assert "Missing packages: <code>timm</code>, <code>cv2</code>." in notice
     assert "<code>missing dependencies: timm&lt;script&gt;</code>" in notice

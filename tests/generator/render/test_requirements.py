@@ -1,4 +1,5 @@
-"""From a hub's `dependencies` (import names) to the pip line a model page and its notebook show."""
+"""From a hub's `dependencies` (import names) to the pip line a model page and its notebook show, pinned to
+the versions the build verified with when there are some."""
 
 from __future__ import annotations
 
@@ -6,7 +7,16 @@ import pytest
 
 from generator.catalogue import Catalogue
 from generator.config import load_config
-from generator.render.requirements import DISTRIBUTIONS, distribution, pip_install_line, requirements
+from generator.lock.records import Environment
+from generator.render.requirements import (
+    DISTRIBUTIONS,
+    distribution,
+    install_requirements,
+    pinned,
+    pip_install_line,
+    requirements,
+    verified_versions,
+)
 from generator.render.view import model_view
 from tests.generator.hubrepos import PROJECT_ROOT
 
@@ -105,20 +115,22 @@ def test_anything_but_a_plain_requirement_is_rejected(hostile: str) -> None:
     assert wanted == ["numpy"]
     assert rejected == [hostile]
     assert pip_install_line(SITE, [hostile]) == PREFIX
+    assert pip_install_line(SITE, install_requirements([hostile], None)) == PREFIX
 
 
 def test_the_pip_line_installs_pinhub_from_the_site_and_quotes_specifiers() -> None:
-    line = pip_install_line(SITE, ["torch", "cv2", "numpy>=1.24", "hydra[joblib]", "PIL"])
+    wanted = install_requirements(["torch", "cv2", "numpy>=1.24", "hydra[joblib]", "PIL"], None)
+    line = pip_install_line(SITE, wanted)
     assert line == f'{PREFIX} opencv-python "numpy>=1.24" "hydra-core[joblib]" pillow'
 
 
 def test_a_hub_without_dependencies_installs_pinhub_alone() -> None:
-    assert pip_install_line(SITE, []) == PREFIX
-    assert pip_install_line(SITE, ["torch"]) == PREFIX
+    assert pip_install_line(SITE, install_requirements([], None)) == PREFIX
+    assert pip_install_line(SITE, install_requirements(["torch"], None)) == PREFIX
 
 
-def test_the_catalogue_can_add_dependencies_a_hub_forgot_to_declare() -> None:
-    """An entry's own `dependencies` join the hub's declared ones on the page's install line."""
+def test_the_catalogue_can_add_requirements_a_hub_forgot_to_declare() -> None:
+    """An entry's own `requirements` join the hub's declared dependencies on an unverified page's install line."""
     catalogue = Catalogue.model_validate(
         {
             "categories": [{"id": "vision", "title": "Vision"}],
@@ -130,7 +142,7 @@ def test_the_catalogue_can_add_dependencies_a_hub_forgot_to_declare() -> None:
                     "repo": "owner/name",
                     "awaiting_pin": "not yet",
                     "category": "vision",
-                    "dependencies": ["cv2", "timm>=0.9"],
+                    "requirements": ["opencv-python", "timm>=0.9"],
                 }
             ],
         }
@@ -141,5 +153,46 @@ def test_the_catalogue_can_add_dependencies_a_hub_forgot_to_declare() -> None:
 
 def test_pinhub_comes_from_the_wheel_the_site_ships_when_there_is_one() -> None:
     """An index, even an extra one, would let pip take another project called pinhub from PyPI."""
-    line = pip_install_line(SITE, ["torch", "PIL"], "1.2.3")
+    line = pip_install_line(SITE, install_requirements(["torch", "PIL"], None), "1.2.3")
     assert line == f"pip install {SITE}simple/pinhub/pinhub-1.2.3-py3-none-any.whl pillow"
+
+
+ENVIRONMENT = Environment(
+    python="3.11",
+    packages=[
+        "Pillow==11.0.0",
+        "hydra-core==1.3.2",
+        "opencv-python==4.10.0.84",
+        "torch==2.14.1+cu128",
+        "torchvision==0.29.1",
+    ],
+)
+
+
+def test_a_verified_environment_pins_torch_torchvision_and_each_requirement() -> None:
+    wanted = ["PIL", "hydra-core[joblib]>=1.3", "opencv-python", "torchvision", "not-installed>=1"]
+    assert pinned(wanted, ENVIRONMENT) == [
+        "torch==2.14.1",  # the local label goes: PyPI's 2.14.1 is what a reader installs
+        "torchvision==0.29.1",
+        "pillow==11.0.0",
+        "hydra-core[joblib]==1.3.2",
+        "opencv-python==4.10.0.84",
+        "not-installed>=1",  # the environment lacks it: kept as asked for
+    ]
+    assert verified_versions(wanted, ENVIRONMENT) == [
+        "torch 2.14.1+cu128",
+        "torchvision 0.29.1",
+        "pillow==11.0.0",
+        "hydra-core==1.3.2",
+        "opencv-python==4.10.0.84",
+    ]
+
+
+def test_an_environment_without_torchvision_pins_only_what_it_has() -> None:
+    environment = Environment(python="3.12", packages=["torch==2.14.1", "numpy==2.1.3", "odd==1.0 <b>"])
+    assert pinned(["numpy", "torchvision", "odd"], environment) == [
+        "torch==2.14.1",
+        "numpy==2.1.3",
+        "torchvision",  # asked for, not installed: unpinned rather than dropped
+        "odd",  # its recorded version is not a version: nothing of it reaches the page
+    ]
