@@ -4,13 +4,26 @@
 request that updates catalogue.lock (`python -m generator lock-diff OLD NEW`). Text that comes from a
 hub (error messages, signatures) is shown as inline code, so it can neither format the page nor
 mention anyone.
+
+A load fails an entry only when the entrypoint is featured and its status is one of `FAILING` (the
+lock's own rule); the statuses of names the catalogue does not feature (helpers) are other changes.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from generator.lock.records import DEVICES, EntryLock, EntrypointLock, Lock, SmokeResult
+from generator.lock.records import (
+    DEVICES,
+    FAILING,
+    EntryLock,
+    EntrypointLock,
+    Environment,
+    Lock,
+    SmokeResult,
+    normalise_name,
+)
 
 MAX_TEXT = 160
 
@@ -50,17 +63,23 @@ def diff_locks(old: Lock, new: Lock, only: list[str] | None = None) -> LockDiff:
                 result.entries[entry_id] = EntryDiff(failing=failures)
         elif before is None or after is None:
             result.removed.append(entry_id)
-        elif changes := diff_entry(before, after):
+        elif changes := diff_entry(before, after, old.environment(before), new.environment(after)):
             result.entries[entry_id] = changes
         else:
             result.unchanged.append(entry_id)
     return result
 
 
-def diff_entry(old: EntryLock, new: EntryLock) -> EntryDiff:
-    """How one entry's record changed: its pin, its hub's interface, its verification."""
+def diff_entry(
+    old: EntryLock,
+    new: EntryLock,
+    old_environment: Environment | None = None,
+    new_environment: Environment | None = None,
+) -> EntryDiff:
+    """How one entry's record changed: its pin, its hub's interface, its environment, its verification."""
     changes = EntryDiff()
     _pin(old, new, changes)
+    _versions(new, old_environment, new_environment, changes)
     _interface(old, new, changes)
     _import(old, new, changes)
     for entrypoint in new.entrypoints:
@@ -73,6 +92,8 @@ def _failures(record: EntryLock) -> list[str]:
     changes = EntryDiff()
     if record.stale is not None:
         changes.failing.append(f"cannot be fetched: {code(record.stale.reason)}")
+    if record.environment_error:
+        changes.failing.append(f"cannot install its requirements: {code(record.environment_error)}")
     if record.introspection_error:
         changes.failing.append(f"hubconf.py does not import: {code(record.introspection_error)}")
     for entrypoint in record.entrypoints:
@@ -87,8 +108,25 @@ def _pin(old: EntryLock, new: EntryLock, changes: EntryDiff) -> None:
         changes.failing.append(f"cannot be fetched: {code(new.stale.reason)}")
     elif old.stale is not None and new.stale is None:
         changes.recovered.append("can be fetched again")
-    if old.torch_version != new.torch_version and old.torch_version and new.torch_version:
-        changes.other.append(f"verified with torch {new.torch_version} (was {old.torch_version})")
+    if old.on_ref is not False and new.on_ref is False:
+        changes.upstream.append(f"commit {_short(new.commit)} is no longer on its ref")
+
+
+def _versions(record: EntryLock, old: Environment | None, new: Environment | None, changes: EntryDiff) -> None:
+    """torch, torchvision and each requirement whose verified version moved."""
+    if old is None or new is None:
+        return
+    if old.python != new.python:
+        changes.other.append(f"verified with Python {new.python} (was {old.python})")
+    names = ["torch", "torchvision", *(_requirement_name(line) for line in record.requirements)]
+    for name in sorted(set(names), key=names.index):
+        before, after = old.version(name), new.version(name)
+        if before and after and before != after:
+            changes.other.append(f"verified with {code(name)} {code(after)} (was {code(before)})")
+
+
+def _requirement_name(line: str) -> str:
+    return normalise_name(re.split(r"[\[<>=!~; ]", line.strip(), maxsplit=1)[0])
 
 
 def _interface(old: EntryLock, new: EntryLock, changes: EntryDiff) -> None:
@@ -100,17 +138,27 @@ def _interface(old: EntryLock, new: EntryLock, changes: EntryDiff) -> None:
         if before[name].signature != after[name].signature:
             change = f"{code(before[name].signature)} → {code(after[name].signature)}"
             changes.upstream.append(f"signature of {code(name)}: {change}")
-        if before[name].docstring != after[name].docstring:
+        if (before[name].docstring_sha256 or before[name].docstring) != (
+            after[name].docstring_sha256 or after[name].docstring
+        ):
             changes.upstream.append(f"docstring of {code(name)} changed")
     for dependency in sorted(set(new.dependencies) - set(old.dependencies)):
         changes.upstream.append(f"dependency added: {code(dependency)}")
     for dependency in sorted(set(old.dependencies) - set(new.dependencies)):
         changes.upstream.append(f"dependency removed: {code(dependency)}")
+    for requirement in sorted(set(new.requirements) - set(old.requirements)):
+        changes.other.append(f"requirement added: {code(requirement)}")
+    for requirement in sorted(set(old.requirements) - set(new.requirements)):
+        changes.other.append(f"requirement removed: {code(requirement)}")
 
 
 def _import(old: EntryLock, new: EntryLock, changes: EntryDiff) -> None:
     if new.stale is not None:
         return  # the entry was not rebuilt: its import and smoke results are the old ones
+    if new.environment_error and not old.environment_error:
+        changes.failing.append(f"cannot install its requirements: {code(new.environment_error)}")
+    elif old.environment_error and not new.environment_error:
+        changes.recovered.append("its requirements install again")
     if new.introspection_error and not old.introspection_error:
         changes.failing.append(f"hubconf.py no longer imports: {code(new.introspection_error)}")
     elif old.introspection_error and not new.introspection_error:
@@ -123,13 +171,13 @@ def _smoke(old: EntrypointLock | None, new: EntrypointLock, changes: EntryDiff) 
         if after is None or (before is not None and before.status == after.status):
             continue
         where = f"{code(new.name)} on {device}"
-        if after.status == "failed":
-            was = before.status if before else "new"
-            changes.failing.append(f"{where}: {was} → failed: {code(after.reason)}")
+        was = before.status if before else "new"
+        if new.featured and after.status in FAILING:
+            changes.failing.append(f"{where}: {was} → {after.status}: {code(after.reason)}")
         elif before is None:
             continue
-        elif before.status == "failed" and after.status == "ok":
-            changes.recovered.append(f"{where}: failed → ok{_took(after)}")
+        elif new.featured and before.status in FAILING and after.status == "ok":
+            changes.recovered.append(f"{where}: {before.status} → ok{_took(after)}")
         else:
             reason = f": {code(after.reason)}" if after.reason else ""
             changes.other.append(f"{where}: {before.status} → {after.status}{reason}")

@@ -8,8 +8,8 @@ import pytest
 
 from generator.cli import main
 from generator.lock import write_lock
+from generator.lock.records import EntryLock, EntrypointLock, Environment, Lock, SmokeResult, Stale
 from generator.maintain import diff_locks, render_diff
-from generator.lock.records import EntryLock, EntrypointLock, Lock, SmokeResult, Stale
 from tests.generator.hubrepos import PROJECT_ROOT
 
 A = "a" * 40
@@ -23,23 +23,23 @@ def record(entry_id: str, commit: str = A, **fields: object) -> EntryLock:
         "repo": f"owner/{entry_id}",
         "commit": commit,
         "verified_at": "2026-01-01T00:00:00+00:00",
-        "torch_version": "2.13.0",
-        "python_version": "3.11.7",
         "dependencies": ["torch"],
         **fields,
     }
     return EntryLock.model_validate(data)
 
 
-def entrypoint(name: str, cpu: str = "ok", reason: str = "", signature: str = "(pretrained=False)") -> EntrypointLock:
+def entrypoint(
+    name: str, cpu: str = "ok", reason: str = "", signature: str = "(pretrained=False)", featured: bool = True
+) -> EntrypointLock:
     result = SmokeResult(status=cpu, reason=reason, seconds=0.5)  # type: ignore[arg-type]
-    return EntrypointLock(name=name, signature=signature, smoke={"cpu": result})
+    return EntrypointLock(name=name, signature=signature, featured=featured, smoke={"cpu": result})
 
 
 OLD = Lock(
     entries={
         "breaks": record("breaks", entrypoints=[entrypoint("net")]),
-        "heals": record("heals", entrypoints=[entrypoint("net", "failed", "OSError: gone")]),
+        "heals": record("heals", entrypoints=[entrypoint("net", "error", "OSError: gone")]),
         "moves": record("moves", dependencies=["torch"], entrypoints=[entrypoint("net"), entrypoint("old")]),
         "vanishes": record("vanishes", entrypoints=[entrypoint("net")]),
         "same": record("same", entrypoints=[entrypoint("net")]),
@@ -48,7 +48,7 @@ OLD = Lock(
 )
 NEW = Lock(
     entries={
-        "breaks": record("breaks", entrypoints=[entrypoint("net", "failed", "RuntimeError: `boom` @maintainers\nx")]),
+        "breaks": record("breaks", entrypoints=[entrypoint("net", "error", "RuntimeError: `boom` @maintainers\nx")]),
         "heals": record("heals", entrypoints=[entrypoint("net")]),
         "moves": record(
             "moves",
@@ -62,7 +62,7 @@ NEW = Lock(
             stale=Stale(reason="cannot fetch: repository not found", attempted_at="2026-01-02T00:00:00+00:00"),
         ),
         "same": record("same", entrypoints=[entrypoint("net")], verified_at="2026-01-02T00:00:00+00:00"),
-        "arrives": record("arrives", entrypoints=[entrypoint("net", "failed", "ImportError: no timm")]),
+        "arrives": record("arrives", entrypoints=[entrypoint("net", "missing-dependency", "ImportError: no timm")]),
     }
 )
 
@@ -77,16 +77,16 @@ def test_each_change_is_reported_in_its_section() -> None:
         "### Newly failing\n"
         "\n"
         "- **arrives**\n"
-        "  - `net` on cpu: new → failed: `ImportError: no timm`\n"
+        "  - `net` on cpu: new → missing-dependency: `ImportError: no timm`\n"
         "- **breaks**\n"
-        "  - `net` on cpu: ok → failed: `RuntimeError: 'boom' @maintainers x`\n"
+        "  - `net` on cpu: ok → error: `RuntimeError: 'boom' @maintainers x`\n"
         "- **vanishes**\n"
         "  - cannot be fetched: `cannot fetch: repository not found`\n"
         "\n"
         "### Recovered\n"
         "\n"
         "- **heals**\n"
-        "  - `net` on cpu: failed → ok (0.5 s)\n"
+        "  - `net` on cpu: error → ok (0.5 s)\n"
         "\n"
         "### Changed upstream\n"
         "\n"
@@ -105,6 +105,33 @@ def test_each_change_is_reported_in_its_section() -> None:
         "\n"
         "- **goes**\n"
     )
+
+
+def test_helpers_that_need_arguments_are_not_failures() -> None:
+    """A name the catalogue does not feature fails nothing; a featured one that needs arguments does."""
+    old = Lock(entries={"hub": record("hub", entrypoints=[entrypoint("net"), entrypoint("Path", featured=False)])})
+    found = [
+        entrypoint("net", "needs-arguments", "TypeError: cfg"),
+        entrypoint("Path", "needs-arguments", featured=False),
+    ]
+    diff = diff_locks(old, Lock(entries={"hub": record("hub", entrypoints=found)}))
+    assert diff.entries["hub"].failing == ["`net` on cpu: ok → needs-arguments: `TypeError: cfg`"]
+    assert diff.entries["hub"].other == ["`Path` on cpu: ok → needs-arguments"]
+
+
+def test_versions_the_entry_was_verified_with_are_compared() -> None:
+    before = Environment(python="3.11", packages=["timm==0.9.16", "torch==2.13.0"])
+    after = Environment(python="3.12", packages=["timm==1.0.9", "torch==2.14.1"])
+    fields = {"requirements": ["timm>=0.9"], "entrypoints": [entrypoint("net")]}
+    old = Lock(
+        environments={before.id: before}, entries={"hub": record("hub", environments={"cpu": before.id}, **fields)}
+    )
+    new = Lock(environments={after.id: after}, entries={"hub": record("hub", environments={"cpu": after.id}, **fields)})
+    assert diff_locks(old, new).entries["hub"].other == [
+        "verified with Python 3.12 (was 3.11)",
+        "verified with `torch` `2.14.1` (was `2.13.0`)",
+        "verified with `timm` `1.0.9` (was `0.9.16`)",
+    ]
 
 
 def test_hub_text_stays_inside_one_line_of_inline_code() -> None:
