@@ -154,7 +154,7 @@ def _docstrings(hub: HubInfo) -> Check:
 def _side_effects(hub_dir: Path, options: CheckOptions) -> Check:
     name = "importing hubconf.py is light (no network, little output, quick)"
     timeout = max(3 * options.import_seconds, 30.0)
-    outcome = run_probe(IMPORT_PROBE, [str(hub_dir)], Limits(timeout=timeout), cwd=hub_dir)
+    outcome = run_probe(IMPORT_PROBE, [str(hub_dir)], Limits(timeout=timeout), readable=[hub_dir])
     result: dict[str, Any] = outcome.result or {}
     if not result.get("ok"):
         reason = f"did not return within {timeout:g} s" if outcome.timed_out else outcome.failure
