@@ -170,7 +170,7 @@ def test_comments_appear_once_giscus_is_configured(site: BuiltSite, tmp_path: Pa
         mkdocs = re.sub(rf'(?m)^    {key}: ""', f'    {key}: "{value}"', mkdocs)
     config = site.project / "giscus.yml"
     config.write_text(mkdocs, encoding="utf-8")
-    built = build_site(config, tmp_path / "site")
+    built = build_site(config, tmp_path / "site").site_dir
     model = Elements((built / "models" / "digits-vae" / "index.html").read_text(encoding="utf-8"))
     [giscus] = [attrs for tag, attrs in model.tags if tag == "script" and "giscus.app" in attrs.get("src", "")]
     assert giscus["data-repo-id"] == "R_kgDOExample" and giscus["data-reactions-enabled"] == "1"
