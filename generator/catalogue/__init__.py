@@ -2,6 +2,7 @@
 
 from generator.catalogue.load import load_catalogue
 from generator.catalogue.model import Catalogue, Entry, Paper, Smoke, SmokeInput, SmokeOverride
+from generator.catalogue.repos import github_key
 from generator.catalogue.schema import catalogue_schema
 
 __all__ = [
@@ -12,5 +13,6 @@ __all__ = [
     "SmokeInput",
     "SmokeOverride",
     "catalogue_schema",
+    "github_key",
     "load_catalogue",
 ]

@@ -9,10 +9,9 @@ from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
 
+from generator.catalogue.document import read_document
 from generator.catalogue.model import (
     Catalogue,
     Category,
@@ -23,6 +22,7 @@ from generator.catalogue.model import (
     SmokeInput,
     SmokeOverride,
 )
+from generator.catalogue.repos import non_ascii_note
 from generator.errors import InvalidInputError, Problem
 
 Location = tuple[str | int, ...]
@@ -50,15 +50,7 @@ def load_catalogue(path: Path) -> Catalogue:
 
 
 def _parse_yaml(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InvalidInputError([Problem(str(path), None, "", "file not found")]) from None
-    try:
-        document = YAML(typ="rt").load(text)
-    except MarkedYAMLError as error:
-        line = error.problem_mark.line + 1 if error.problem_mark else None
-        raise InvalidInputError([Problem(str(path), line, "", f"invalid YAML: {error.problem}")]) from None
+    document = read_document(path)
     if not isinstance(document, CommentedMap):
         message = "expected a mapping with 'categories', 'tags' and 'models' at the top of the file"
         raise InvalidInputError([Problem(str(path), 1, "", message)])
@@ -89,7 +81,7 @@ def _cross_checks(data: dict[str, Any]) -> list[tuple[Location, str]]:
     found: list[tuple[Location, str]] = []
     categories = _dicts(data.get("categories"))
     category_ids = [str(c.get("id")) for c in categories]
-    tags = [str(t) for t in data.get("tags") or [] if isinstance(data.get("tags"), list)]
+    tags = [str(t) for t in data["tags"]] if isinstance(data.get("tags"), list) else []
     models = _dicts(data.get("models"))
     for index, count in _duplicates(category_ids):
         found.append((("categories", index, "id"), f"category {category_ids[index]!r} is declared {count} times"))
@@ -162,15 +154,23 @@ def _line_of(document: Any, loc: Location) -> int | None:
     """1-based line of the deepest node of `loc` that exists in the YAML document."""
     node, line = document, 1
     for part in loc:
-        if isinstance(node, CommentedMap) and part in node:
-            line = node.lc.key(part)[0] + 1
-            node = node[part]
-        elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
-            line = node.lc.item(part)[0] + 1
-            node = node[part]
-        else:
+        position = _position(node, part)
+        if position is None:
             break
+        line, node = position[0] + 1, node[part]
     return line
+
+
+def _position(node: Any, part: str | int) -> tuple[int, int] | None:
+    """(line, column) of a key or item; None when absent, or merged in (<<: *anchor) with no place of its own."""
+    try:
+        if isinstance(node, CommentedMap) and part in node:
+            return node.lc.key(part)  # type: ignore[no-any-return]
+        if isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
+            return node.lc.item(part)  # type: ignore[no-any-return]
+    except KeyError:
+        pass
+    return None
 
 
 _TYPE_NAMES = {
@@ -217,7 +217,11 @@ def _pattern_message(detail: ErrorDetails) -> str:
     if hint is None and "tags" in names:
         hint = _PATTERN_HINTS["id"]
     hint = hint or f"expected text matching {detail.get('ctx', {}).get('pattern', '')}"
-    return f"{hint}, got {_describe(detail.get('input'))}"
+    value = detail.get("input")
+    lookalikes = (
+        f": {non_ascii_note(value)}, not ASCII; type it again" if isinstance(value, str) and not value.isascii() else ""
+    )
+    return f"{hint}, got {_describe(value)}{lookalikes}"
 
 
 def _unknown_key_message(detail: ErrorDetails) -> str:

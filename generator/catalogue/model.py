@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from generator.catalogue.repos import GITHUB_REPO_PATTERN as GITHUB_REPO_PATTERN  # where remote.py reads it
+from generator.catalogue.repos import github_name, remote_problem, unsafe_reason
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SHA_PATTERN = r"^[0-9a-f]{40}$"
 # torch.hub loads any public attribute of hubconf.py: fairseq registers names like 'roberta.large'.
 ENTRYPOINT_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*(?:[.-][A-Za-z0-9_]+)*$"
-GITHUB_REPO_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$"
 ARXIV_PATTERN = r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})$"
 DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
-GIT_URL_PREFIXES = ("https://", "http://", "ssh://", "git://", "file://", "git@")
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 EntrypointName = Annotated[str, StringConstraints(pattern=ENTRYPOINT_PATTERN)]
@@ -153,15 +153,15 @@ class Entry(_Strict):
     @classmethod
     def _repo_form(cls, value: str) -> str:
         if is_local_repo(value):
-            if ".." in value.split("/"):
-                raise ValueError(f"a project path must stay inside the project, got {value!r}")
-            return value
-        if value.startswith(GIT_URL_PREFIXES) or re.match(GITHUB_REPO_PATTERN, value):
-            return value
-        raise ValueError(
-            f"expected GitHub 'owner/name', a git URL (https://, ssh://, file://, git@) "
-            f"or a path inside this project starting with './', got {value!r}"
-        )
+            outside = ".." in value.split("/")
+            problem = unsafe_reason(value) or (
+                f"a project path must stay inside the project, got {value!r}" if outside else None
+            )
+        else:
+            problem = remote_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
 
     @field_validator("subdir")
     @classmethod
@@ -191,11 +191,11 @@ class Entry(_Strict):
 
     @property
     def github(self) -> str | None:
-        """'owner/name' when the repo is on GitHub, else None."""
-        if re.match(GITHUB_REPO_PATTERN, self.repo):
-            return self.repo
-        match = re.match(r"^(?:https://github\.com/|git@github\.com:)([^/]+/[^/]+?)(?:\.git)?/?$", self.repo)
-        return match.group(1) if match else None
+        """'owner/name' as the catalogue spells it when the repo is on GitHub, else None.
+
+        Compare repositories with `generator.catalogue.repos.github_key`: GitHub names ignore case.
+        """
+        return github_name(self.repo)
 
 
 class VerificationSetting(_Strict):
