@@ -91,12 +91,24 @@ def watch() -> Watch:
 @pytest.fixture
 def page(browser: Any, site: BuiltSite, watch: Watch) -> Iterator[Any]:
     """A new tab with clipboard access, whose console, errors and requests are watched."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site.url.rstrip("/"))
+    yield from watched_tab(browser, watch, {"width": 1280, "height": 900}, site.url)
+
+
+@pytest.fixture
+def tab(browser: Any, watch: Watch) -> Iterator[Any]:
+    """A new 1280x800 tab, watched like `page`, for a site of the test's own (see rendered_site.py)."""
+    yield from watched_tab(browser, watch, {"width": 1280, "height": 800})
+
+
+def watched_tab(browser: Any, watch: Watch, viewport: dict[str, int], clipboard_for: str = "") -> Iterator[Any]:
+    """A tab whose console, errors and requests are watched; the test fails on any problem seen."""
+    context = browser.new_context(viewport=viewport)
+    if clipboard_for:
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=clipboard_for.rstrip("/"))
     context.route("**/*", watch.route)
-    tab = context.new_page()
-    tab.on("console", watch.console)
-    tab.on("pageerror", watch.exception)
-    yield tab
+    opened = context.new_page()
+    opened.on("console", watch.console)
+    opened.on("pageerror", watch.exception)
+    yield opened
     context.close()
     assert watch.problems == []

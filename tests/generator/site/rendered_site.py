@@ -6,7 +6,8 @@ Material exactly as the pipeline does. No hub is fetched, imported or loaded: th
 build found, so a test can give it any shape (hostile docstrings, a thousand entrypoints).
 
 `synthetic_lock` writes a lock for a catalogue as a build would: one environment, featured entrypoints
-that loaded, docstrings in the build cache, and optionally one entry whose hub lists many names.
+that loaded, docstrings in the build cache, and optionally one entry whose hub lists many names;
+`with_hostile_hub` adds an entry whose hub text tries to become markup.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from generator.render import render_pages
 from generator.site import build_site
 from generator.site.build import SiteBuild
 from tests.generator.hubrepos import PROJECT_ROOT
+from tests.generator.render.hostile import HOSTILE_DOCSTRING
 
 ENVIRONMENT = Environment(
     python="3.11",
@@ -62,15 +64,22 @@ def make_project(root: Path) -> ProjectConfig:
     return ProjectConfig(**{**vars(base), "build_dir": root / ".build", "loader_version": "0.1.0"})
 
 
-def rendered_site(root: Path, catalogue: Catalogue, lock: Lock, texts: dict[str, dict[str, str]]) -> RenderedSite:
+def rendered_site(
+    root: Path,
+    catalogue: Catalogue,
+    lock: Lock,
+    texts: dict[str, dict[str, str]],
+    votes: dict[str, int] | None = None,
+) -> RenderedSite:
     """Render `catalogue` + `lock` into a new project in `root` and build it.
 
-    `texts` are the docstrings the build keeps in its cache, by entry id (see `write_docstrings`).
+    `texts` are the docstrings the build keeps in its cache, by entry id (see `write_docstrings`);
+    `votes` the reactions per entry id, which add a column to the tables.
     """
     config = make_project(root)
     for entry_id, entry_texts in texts.items():
         write_docstrings(config.cache_dir, lock.entries[entry_id], entry_texts)
-    render_pages(catalogue, lock, config)
+    render_pages(catalogue, lock, config, votes=votes)
     return RenderedSite(config, build_site(config.mkdocs_yml, config.site_dir))
 
 
@@ -157,3 +166,47 @@ def synthetic_lock(catalogue: Catalogue, big: str = "", helpers: int = 1500) -> 
         for entry_id, record in records.items()
     }
     return Lock(environments={ENVIRONMENT.id: ENVIRONMENT}, entries=records), texts
+
+
+HOSTILE = "hostile-hub"
+HOSTILE_NAMES = ['<img src=x onerror="alert(1)">', '--8<-- "loader.md"', "{{ 7 * 7 }}", "x { .injected }"]
+
+
+def with_hostile_hub(catalogue: Catalogue, big: str = "") -> tuple[Catalogue, Lock, dict[str, dict[str, str]]]:
+    """`catalogue` plus the entry `hostile-hub`, a lock for both (see `synthetic_lock`), the cached texts.
+
+    The hostile hub's docstring, forward doc, signature, names, returned type and error message all hold
+    Markdown, HTML, template and snippet syntax (`HOSTILE_DOCSTRING`).
+    """
+    entry = Entry.model_validate(
+        {
+            "id": HOSTILE,
+            "title": "Hostile hub",
+            "summary": "A hub whose text tries to become markup.",
+            "repo": "owner/hostile",
+            "commit": COMMIT,
+            "category": catalogue.categories[0].id,
+            "entrypoints": ["widget", "broken"],
+        }
+    )
+    catalogue = catalogue.model_copy(update={"models": [*catalogue.models, entry]})
+    lock, texts = synthetic_lock(catalogue, big)
+    record = record_for(entry).model_copy(update={"entrypoints": _hostile_entrypoints()})
+    texts[HOSTILE] = {"widget": HOSTILE_DOCSTRING, "widget.forward": HOSTILE_DOCSTRING}
+    return catalogue, lock.model_copy(update={"entries": {**lock.entries, HOSTILE: record}}), texts
+
+
+def _hostile_entrypoints() -> list[EntrypointLock]:
+    facts = ModelFacts(
+        forward_signature="(x)", forward_doc_sha256=text_sha256(HOSTILE_DOCSTRING), methods=HOSTILE_NAMES
+    )
+    loaded = SmokeResult(status="ok", returned=HOSTILE_NAMES[0], is_module=True, model=facts)
+    failed = SmokeResult(status="error", reason=HOSTILE_DOCSTRING)
+    widget = EntrypointLock(
+        name="widget",
+        signature=f"(text={HOSTILE_DOCSTRING!r})",
+        docstring_sha256=text_sha256(HOSTILE_DOCSTRING),
+        smoke={"cpu": loaded},
+    )
+    others = [EntrypointLock(name=name, featured=False, smoke={"cpu": failed}) for name in HOSTILE_NAMES]
+    return [widget, EntrypointLock(name="broken", smoke={"cpu": failed}), *others]

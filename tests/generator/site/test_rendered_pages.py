@@ -8,73 +8,27 @@ import re
 
 import pytest
 
-from generator.catalogue.model import Entry
-from generator.lock.docstrings import text_sha256
-from generator.lock.records import EntrypointLock, Lock, ModelFacts, SmokeResult
 from tests.generator.render.hostile import HOSTILE_DOCSTRING, LOADER_TEXT
 from tests.generator.site.rendered_site import (
-    COMMIT,
-    ENVIRONMENT,
+    HOSTILE,
+    HOSTILE_NAMES,
     RenderedSite,
     real_catalogue,
-    record_for,
     rendered_site,
-    synthetic_lock,
+    with_hostile_hub,
 )
 from tests.generator.site.test_site import Elements
 
 pytestmark = pytest.mark.slow
 BIG = "semi-supervised-imagenet"  # the entry whose hub lists 1,500 more names
-HOSTILE = "hostile-hub"
-HOSTILE_NAMES = ['<img src=x onerror="alert(1)">', '--8<-- "loader.md"', "{{ 7 * 7 }}", "x { .injected }"]
 MAX_PAGE = 300_000
 MAX_CATALOGUE_JSON = 200_000
-
-
-def hostile_entry(category: str) -> Entry:
-    return Entry.model_validate(
-        {
-            "id": HOSTILE,
-            "title": "Hostile hub",
-            "summary": "A hub whose text tries to become markup.",
-            "repo": "owner/hostile",
-            "commit": COMMIT,
-            "category": category,
-            "entrypoints": ["widget", "broken"],
-        }
-    )
-
-
-def hostile_record(entry: Entry) -> tuple[list[EntrypointLock], dict[str, str]]:
-    """Entrypoints whose docstring, forward doc, signature, names, type and reason are all hostile."""
-    facts = ModelFacts(
-        forward_signature="(x)", forward_doc_sha256=text_sha256(HOSTILE_DOCSTRING), methods=HOSTILE_NAMES
-    )
-    loaded = SmokeResult(status="ok", returned=HOSTILE_NAMES[0], is_module=True, model=facts)
-    failed = SmokeResult(status="error", reason=HOSTILE_DOCSTRING)
-    found = [
-        EntrypointLock(
-            name="widget",
-            signature=f"(text={HOSTILE_DOCSTRING!r})",
-            docstring_sha256=text_sha256(HOSTILE_DOCSTRING),
-            smoke={"cpu": loaded},
-        ),
-        EntrypointLock(name="broken", smoke={"cpu": failed}),
-        *(EntrypointLock(name=name, featured=False, smoke={"cpu": failed}) for name in HOSTILE_NAMES),
-    ]
-    return found, {"widget": HOSTILE_DOCSTRING, "widget.forward": HOSTILE_DOCSTRING}
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> RenderedSite:
     """This project's catalogue padded to 66 entries, one hub of 1,500 more names, and a hostile hub."""
-    catalogue = real_catalogue(66)
-    entry = hostile_entry(catalogue.categories[0].id)
-    catalogue = catalogue.model_copy(update={"models": [*catalogue.models, entry]})
-    lock, texts = synthetic_lock(catalogue, BIG)
-    found, texts[HOSTILE] = hostile_record(entry)
-    record = record_for(entry).model_copy(update={"entrypoints": found})
-    lock = Lock(environments={ENVIRONMENT.id: ENVIRONMENT}, entries={**lock.entries, HOSTILE: record})
+    catalogue, lock, texts = with_hostile_hub(real_catalogue(66), BIG)
     return rendered_site(tmp_path_factory.mktemp("rendered"), catalogue, lock, texts)
 
 
