@@ -42,10 +42,11 @@ def model_notebook(view: ModelView) -> NotebookNode:
 def _introduction(view: ModelView) -> str:
     entry = view.entry
     commit = f"`{view.commit[:12]}`" if view.commit else "no commit yet"
+    installs = "the versions the build verified the model with" if view.pinned else "the model's dependencies"
     return (
         f"# {entry.title}\n\n{entry.summary}\n\n"
         f"Pinned to {commit} of `{view.source_name}`. The first cell installs `pinhub`, the loader, "
-        "and the model's dependencies; the next loads the model at exactly that commit."
+        f"and {installs}; the next loads the model at exactly that commit."
     )
 
 

@@ -11,7 +11,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator.catalogue.model import Catalogue, Category
-from generator.lock.records import STATUS_MEANINGS, SmokeResult
+from generator.lock.records import SmokeResult
 from generator.render.links import is_web_url
 from generator.render.markup import code_span, fenced_markup, html_text
 from generator.render.verification import DEVICE_LABELS, STATE_LEGEND, meanings, smoke_cell
@@ -51,7 +51,6 @@ def _environment() -> jinja2.Environment:
     environment.globals.update(
         device_labels=DEVICE_LABELS,
         state_legend=STATE_LEGEND,
-        status_meanings=STATUS_MEANINGS,
         meanings=meanings,
         smoke_cell=smoke_cell,
         seconds=seconds,

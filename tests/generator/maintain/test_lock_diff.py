@@ -122,11 +122,21 @@ def test_helpers_that_need_arguments_are_not_failures() -> None:
 def test_versions_the_entry_was_verified_with_are_compared() -> None:
     before = Environment(python="3.11", packages=["timm==0.9.16", "torch==2.13.0"])
     after = Environment(python="3.12", packages=["timm==1.0.9", "torch==2.14.1"])
-    fields = {"requirements": ["timm>=0.9"], "entrypoints": [entrypoint("net")]}
-    old = Lock(
-        environments={before.id: before}, entries={"hub": record("hub", environments={"cpu": before.id}, **fields)}
-    )
-    new = Lock(environments={after.id: after}, entries={"hub": record("hub", environments={"cpu": after.id}, **fields)})
+    locks = [
+        Lock(
+            environments={environment.id: environment},
+            entries={
+                "hub": record(
+                    "hub",
+                    environments={"cpu": environment.id},
+                    requirements=["timm>=0.9"],
+                    entrypoints=[entrypoint("net")],
+                )
+            },
+        )
+        for environment in (before, after)
+    ]
+    old, new = locks
     assert diff_locks(old, new).entries["hub"].other == [
         "verified with Python 3.12 (was 3.11)",
         "verified with `torch` `2.14.1` (was `2.13.0`)",

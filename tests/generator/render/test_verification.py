@@ -204,3 +204,30 @@ def test_catalogue_json_keeps_the_loaders_fields(catalogue: Catalogue, verified:
         {"kind": "function", "status": "error", "names": ["broken"]},
         {"kind": "class", "status": "needs-arguments", "names": ["Path"]},
     ]
+
+
+def test_an_entry_whose_models_need_the_network_says_so_without_failing(
+    catalogue: Catalogue, lock: Lock, config: ProjectConfig
+) -> None:
+    network = SmokeResult(status="needs-network", reason="downloads its weights")
+    text = rendered(
+        catalogue, with_record(lock, entrypoints=[EntrypointLock(name="net", smoke={"cpu": network})]), config
+    )
+    assert (
+        '<span class="pinhub-badge pinhub-needs-network" title="2026-11-28 · Python 3.11">CPU needs the network</span>'
+        in text
+    )
+    assert "Checked with torch 2.14.1+cpu" in text and "failed" not in text
+    index = (config.generated_dir / "index.md").read_text(encoding="utf-8")
+    assert "| CPU ↓ |" in next(line for line in index.splitlines() if "(tiny.md)" in line)
+    assert entries_json(config)["tiny"]["verdict"] == "unverified"
+
+
+def test_the_notebook_says_what_its_install_cell_installs(
+    catalogue: Catalogue, verified: Lock, config: ProjectConfig
+) -> None:
+    render_pages(catalogue, verified, config)
+    pinned = nbformat.read(str(config.generated_dir / "tiny.ipynb"), as_version=4).cells[0].source
+    assert "installs `pinhub`, the loader, and the versions the build verified the model with;" in pinned
+    unpinned = nbformat.read(str(config.generated_dir / "local.ipynb"), as_version=4).cells[0].source
+    assert "installs `pinhub`, the loader, and the model's dependencies;" in unpinned
