@@ -48,6 +48,17 @@ def test_the_all_models_table_fits_the_content_column(tab: Any, served: tuple[Re
     assert box["overflow"] <= 0, box  # nothing to scroll to: every column is in view
 
 
+def test_a_hub_of_1500_names_lists_them_in_a_box_of_their_own(tab: Any, served: tuple[RenderedSite, str]) -> None:
+    tab.goto(f"{served[1]}models/{BIG}/")
+    box = tab.locator(".pinhub-others")
+    assert box.locator("tbody tr").count() == 1500
+    height, inner = box.evaluate("box => [box.clientHeight, box.scrollHeight]")
+    assert height <= 800 * 0.8 < inner  # the page goes on below it; the box scrolls
+    last = box.locator("tbody tr").last
+    last.scroll_into_view_if_needed()
+    assert last.is_visible() and last.inner_text().split("\t")[0] == "variant_1499"
+
+
 def test_code_blocks_have_a_copy_button(tab: Any, served: tuple[RenderedSite, str]) -> None:
     tab.goto(f"{served[1]}models/{BIG}/")
     block = tab.locator(".tabbed-block").first
