@@ -58,7 +58,7 @@ def _environment() -> jinja2.Environment:
         megabytes=megabytes,
         shape_text=shape_text,
         code_span=code_span,
-        fenced=fenced_markup,
+        fenced_markup=fenced_markup,
         html_text=html_text,
         indented=indented,
         type_name=type_name,
