@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 
 # Read before any test moves XDG_CACHE_HOME: uv's real cache, so torch is unpacked once, not per test.
-UV_CACHE = os.environ.get("UV_CACHE_DIR") or str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "uv")
+UV_CACHE = os.environ.get("UV_CACHE_DIR") or str(
+    Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "uv"
+)
 
 
 def _pip_find_links() -> str:
