@@ -10,6 +10,7 @@ import pytest
 from generator import pipeline
 from generator.config import load_config
 from generator.lock import read_lock
+from generator.lock.records import EntryLock, SmokeResult
 from tests.generator.environments.wheels import make_wheel
 from tests.generator.hubrepos import CATALOGUE_HEAD, entry_yaml, make_hub_repo, make_project
 
@@ -47,6 +48,12 @@ def _commit(url: str) -> str:
     return git(Path(url.removeprefix("file://")), "rev-parse", "HEAD")
 
 
+def _loaded(record: EntryLock) -> SmokeResult:
+    entrypoint = record.entrypoint("sized")
+    assert entrypoint is not None
+    return entrypoint.smoke["cpu"]
+
+
 def test_conflicting_versions_each_verify_in_their_own_environment(tmp_path: Path, wheel_folder: Path) -> None:
     old = _hub(tmp_path / "old", ["torch", "wheelpkg==1.0"])  # declared by the hub
     new = _hub(tmp_path / "new", ["torch"])  # needed but undeclared: the catalogue's requirements: says so
@@ -59,8 +66,8 @@ def test_conflicting_versions_each_verify_in_their_own_environment(tmp_path: Pat
     lock = read_lock(config.lock)
     assert {i: o for i, (o, _) in report.outcomes.items()} == {"old": "verified", "new": "verified"}
     old_record, new_record = lock.entries["old"], lock.entries["new"]
-    assert old_record.entrypoint("sized").smoke["cpu"].parameters == 2  # Linear(1, 1)
-    assert new_record.entrypoint("sized").smoke["cpu"].parameters == 3  # Linear(2, 1)
+    assert _loaded(old_record).parameters == 2  # Linear(1, 1)
+    assert _loaded(new_record).parameters == 3  # Linear(2, 1)
     old_environment, new_environment = lock.environment(old_record), lock.environment(new_record)
     assert old_environment is not None and new_environment is not None
     assert old_environment.version("wheelpkg") == "1.0" and new_environment.version("wheelpkg") == "2.0"
@@ -78,7 +85,7 @@ def test_requirements_that_cannot_be_installed_are_the_entrys_status(tmp_path: P
     assert report.outcomes["hub"][0] == "failed"
     assert record.environment_error.startswith("cannot install wheelpkg==9.9: ")
     assert "wheelpkg" in record.environment_error.removeprefix("cannot install wheelpkg==9.9: ")
-    assert record.entrypoint("sized").smoke["cpu"].status == "cannot-install"
+    assert _loaded(record).status == "cannot-install"
     assert [e.name for e in record.entrypoints] == ["sized"]  # read from the source instead
     assert record.introspection == "static"
 
