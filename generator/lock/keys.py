@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.catalogue.model import Entry, VerificationSetting
+from generator.catalogue.repos import github_key
 from generator.environments.loader import loader_digest
 
 GENERATOR_ROOT = Path(__file__).resolve().parent.parent
@@ -51,10 +52,9 @@ def device_key(key: str, device: str) -> str:
 
 
 def repo_key(repo: str) -> str:
-    """A repo as keys and comparisons see it: GitHub 'owner/name' in lower case (GitHub ignores case)."""
-    if repo.startswith("./") or ("://" in repo and "github.com" not in repo.lower()):
-        return repo
-    return repo.lower().removesuffix(".git").removesuffix("/")
+    """A repo as keys and comparisons see it: GitHub 'owner/name' in lower case in any of its forms (GitHub
+    ignores case), any other repo as written (paths are case-sensitive)."""
+    return github_key(repo)
 
 
 @cache

@@ -13,7 +13,6 @@ import pytest
 
 from generator.catalogue import load_catalogue
 from generator.lock import read_lock
-from generator.smoke import torch_environment
 from generator.verify import VerifyContext, plan_entry
 from tests.generator.hubrepos import PROJECT_ROOT
 
@@ -29,12 +28,19 @@ def _shallow() -> bool:
 def test_the_example_entries_are_reused_from_the_committed_lock(tmp_path: Path) -> None:
     catalogue = load_catalogue(PROJECT_ROOT / "catalogue" / "catalogue.yaml")
     lock = read_lock(PROJECT_ROOT / "catalogue" / "catalogue.lock")
-    context = VerifyContext(PROJECT_ROOT, tmp_path / "cache", torch_environment(), devices=("cpu",))
+    context = VerifyContext(
+        project_root=PROJECT_ROOT,
+        cache_dir=tmp_path / "cache",
+        environments_dir=tmp_path / "environments",
+        docstrings_dir=tmp_path / "docstrings",
+        verification=catalogue.verification,
+        retry_unfetchable=False,
+    )
     examples = [entry for entry in catalogue.models if entry.is_local]
     assert examples
     for entry in examples:
         verification = plan_entry(entry, lock.entries.get(entry.id), context)
-        assert verification.reused, (
+        assert verification.reused and not (tmp_path / "environments").exists(), (
             f"catalogue.lock is stale for {entry.id} (or its hub has uncommitted changes): "
             "run `python -m generator lock` and commit catalogue/catalogue.lock"
         )

@@ -15,8 +15,7 @@ def built_on(devices: list[str], key: str = "k1") -> EntryLock:
         repo="owner/name",
         commit="0" * 40,
         verified_at="2026-11-28T10:00:00+00:00",
-        torch_version="2.13.0",
-        python_version="3.11.7",
+        environments=dict.fromkeys(devices, "env-1"),
         entrypoints=[EntrypointLock(name="tiny", smoke=dict.fromkeys(devices, OK))],
         device_keys={device: device_key(key, device) for device in devices},
     )

@@ -10,11 +10,13 @@ import pytest
 from generator.errors import InvalidInputError
 from generator.lock import device_key, merge_shards
 from generator.lock.shards import shard_of
-from generator.lock.records import EntryLock, EntrypointLock, Lock, ShardLock, SmokeResult
+from generator.lock.records import EntryLock, EntrypointLock, Environment, Lock, ShardLock, SmokeResult
 
 IDS = ["alpha", "beta", "gamma"]
 CPU = SmokeResult(status="ok", seconds=1.0, parameters=15)
 CUDA = SmokeResult(status="ok", seconds=0.1, parameters=15, peak_device_memory_mb=8.0)
+CPU_ENV = Environment(python="3.11", packages=["torch==2.14.1", "torchvision==0.29.1"])
+GPU_ENV = Environment(python="3.11", packages=["nvidia-cublas==13.1.0", "torch==2.14.1", "torchvision==0.29.1"])
 
 
 def record(entry_id: str, results: dict[str, SmokeResult], key: str = "k1", **fields: str) -> EntryLock:
@@ -24,8 +26,7 @@ def record(entry_id: str, results: dict[str, SmokeResult], key: str = "k1", **fi
         repo="owner/name",
         commit="0" * 40,
         verified_at=fields.get("verified_at", "2026-11-28T10:00:00+00:00"),
-        torch_version=fields.get("torch_version", "2.13.0+cpu"),
-        python_version="3.11.7",
+        environments=dict.fromkeys(results, fields.get("environment", CPU_ENV.id)),
         entrypoints=[EntrypointLock(name="tiny", smoke=dict(results))],
         device_keys={device: device_key(key, device) for device in results},
     )
@@ -33,18 +34,28 @@ def record(entry_id: str, results: dict[str, SmokeResult], key: str = "k1", **fi
 
 
 def shard(spec: str, devices: list[str], *records: EntryLock) -> ShardLock:
-    return ShardLock(shard=spec, devices=devices, entries={r.id: r for r in records})
+    environments = {e.id: e for e in (CPU_ENV, GPU_ENV)}
+    used = {i for r in records for i in r.environments.values()}
+    return ShardLock(
+        shard=spec,
+        devices=devices,
+        environments={i: e for i, e in environments.items() if i in used},
+        entries={r.id: r for r in records},
+    )
 
 
 def test_cpu_and_gpu_shards_of_one_entry_combine_their_devices() -> None:
     cpu = record("alpha", {"cpu": CPU})
-    gpu = record("alpha", {"cuda": CUDA}, verified_at="2026-11-28T11:00:00+00:00", torch_version="2.13.0+cu126")
+    gpu = record("alpha", {"cuda": CUDA}, verified_at="2026-11-28T11:00:00+00:00", environment=GPU_ENV.id)
     shards = [(Path("gpu-1.json"), shard("1/1", ["cuda"], gpu)), (Path("cpu-1.json"), shard("1/1", ["cpu"], cpu))]
     report = merge_shards(Lock(), shards, IDS)
     merged = report.lock.entries["alpha"]
     assert merged.entrypoints[0].smoke == {"cpu": CPU, "cuda": CUDA}
     assert merged.device_keys == {"cpu": device_key("k1", "cpu"), "cuda": device_key("k1", "cuda")}
-    assert merged.torch_version == "2.13.0+cpu" and merged.verified_at == "2026-11-28T11:00:00+00:00"
+    assert merged.verified_at == "2026-11-28T11:00:00+00:00"
+    # each device's results stay with the environment they were verified in
+    assert merged.environments == {"cpu": CPU_ENV.id, "cuda": GPU_ENV.id}
+    assert report.lock.environments == {CPU_ENV.id: CPU_ENV, GPU_ENV.id: GPU_ENV}
     assert (report.merged, report.kept, report.missing) == (["alpha"], [], ["beta", "gamma"])
 
 
