@@ -231,3 +231,17 @@ def test_the_notebook_says_what_its_install_cell_installs(
     assert "installs `pinhub`, the loader, and the versions the build verified the model with;" in pinned
     unpinned = nbformat.read(str(config.generated_dir / "local.ipynb"), as_version=4).cells[0].source
     assert "installs `pinhub`, the loader, and the model's dependencies;" in unpinned
+
+
+def test_an_entry_whose_requirements_could_not_be_installed_says_why(
+    catalogue: Catalogue, lock: Lock, config: ProjectConfig
+) -> None:
+    error = "No matching distribution for timm==99 <b>"
+    broken = with_record(lock, introspection="none", environments={}, entrypoints=[], environment_error=error)
+    html = html_of(rendered(catalogue, broken, config))
+    assert (
+        "The build could not install its requirements (<code>No matching distribution for timm==99 &lt;b&gt;</code>)"
+        in html
+    )
+    assert "not verified" in html and "✓" not in html
+    assert entries_json(config)["tiny"]["verdict"] == "unverified"
