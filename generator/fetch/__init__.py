@@ -1,6 +1,25 @@
-"""Stage 2, fetch: a checkout of each entry's repo at exactly its pinned commit."""
+"""Stage 2, fetch: a checkout of each requested repo at exactly its pinned commit."""
 
-from generator.fetch.checkout import Checkout, FetchError, build_cache_dir, fetch_entry, git_url
+from generator.fetch.checkout import (
+    Checkout,
+    FetchError,
+    FetchRequest,
+    build_cache_dir,
+    fetch_checkout,
+    fetch_entry,
+    git_url,
+)
+from generator.fetch.failures import FailureKind
 from generator.fetch.policy import FetchPolicy
 
-__all__ = ["Checkout", "FetchError", "FetchPolicy", "build_cache_dir", "fetch_entry", "git_url"]
+__all__ = [
+    "Checkout",
+    "FailureKind",
+    "FetchError",
+    "FetchPolicy",
+    "FetchRequest",
+    "build_cache_dir",
+    "fetch_checkout",
+    "fetch_entry",
+    "git_url",
+]

@@ -1,20 +1,64 @@
-"""Check out a hub at its pinned commit: remote repos through a mirror cache, local ones in place."""
+"""Check out a hub at its pinned commit: remote repos through a mirror cache, local ones in place.
+
+Fetch takes a `FetchRequest` (plain values: repo, commit, subdir, ref), so any command can ask for a
+checkout; `FetchRequest.for_entry` makes one from a catalogue entry.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.catalogue.model import Entry
+from generator import settings
+from generator.catalogue.model import SHA_PATTERN, Entry, is_local_repo
+from generator.catalogue.repos import github_key, is_github_https, unsafe_reason
 from generator.errors import GeneratorError
+from generator.fetch.failures import FailureKind
 from generator.fetch.policy import FetchPolicy
 
 
 class FetchError(GeneratorError):
-    """The entry's repo could not be checked out at its commit; the message says why and what to try."""
+    """The repo could not be checked out at its commit; the message says why and what to try.
+
+    Attributes:
+        kind: What failed, for programs: "missing-objects", "unreachable", "not-found", "auth", "host-key",
+            "timeout", "offline", "not-pinned", "refused", "no-hubconf" or "other" (see FailureKind).
+    """
+
+    def __init__(self, message: str, kind: FailureKind = "other") -> None:
+        super().__init__(message)
+        self.kind: FailureKind = kind
+
+
+@dataclass(frozen=True)
+class FetchRequest:
+    """What to check out: plain values, whoever asks (the build, `add`, `check-repo`).
+
+    Attributes:
+        repo: GitHub 'owner/name', a git URL, or './path' for a hub inside the project.
+        commit: The full 40-character commit to check out; None for a hub inside the project.
+        subdir: Folder of hubconf.py inside the repository ('' for its root).
+        ref: The branch or tag the commit is said to be on ('' for none): fetch checks that it is.
+    """
+
+    repo: str
+    commit: str | None = None
+    subdir: str = ""
+    ref: str = ""
+
+    @classmethod
+    def for_entry(cls, entry: Entry) -> FetchRequest:
+        """The request for a catalogue entry's hub."""
+        return cls(repo=entry.repo, commit=entry.commit, subdir=entry.subdir, ref=entry.ref)
+
+    @property
+    def is_local(self) -> bool:
+        """True when the hub lives inside the project ('./path')."""
+        return is_local_repo(self.repo)
 
 
 @dataclass(frozen=True)
@@ -27,6 +71,8 @@ class Checkout:
         subdir: Folder of the hub inside its repository ('' for the root).
         dirty: A local hub with changes not yet committed (its pages cannot pin them).
         content_digest: For a local hub, a hash of its files, so edits invalidate the lock.
+        on_ref: Whether the request's `ref` reaches the commit on the remote; None when the request names
+            no ref, the hub is local, or it could not be checked (offline, the remote did not answer).
     """
 
     hub_dir: Path
@@ -34,58 +80,82 @@ class Checkout:
     subdir: str = ""
     dirty: bool = False
     content_digest: str = ""
+    on_ref: bool | None = None
 
 
 def build_cache_dir() -> Path:
     """Where the build keeps its git mirrors and checkouts: $PINHUB_BUILD_CACHE, else the user cache."""
-    configured = os.environ.get("PINHUB_BUILD_CACHE")
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "pinhub" / "build"
+    return settings.build_cache_dir()
 
 
-def fetch_entry(entry: Entry, project_root: Path, cache_dir: Path, policy: FetchPolicy | None = None) -> Checkout:
-    """Check out the hub of `entry`; safe to call for entries of one repo from several threads or builds.
+def fetch_checkout(
+    request: FetchRequest, project_root: Path, cache_dir: Path, policy: FetchPolicy | None = None
+) -> Checkout:
+    """Check out the hub `request` names; safe to call for hubs of one repo from several threads or builds.
 
     Raises:
-        FetchError: the repo or commit cannot be reached, or there is no hubconf.py where the entry says.
+        FetchError: the repo or commit cannot be reached, or there is no hubconf.py where the request says;
+            its `kind` says which.
     """
     policy = policy or FetchPolicy()
-    checkout = _local(entry, project_root) if entry.is_local else _remote(entry, cache_dir, policy)
+    checkout = _local(request, project_root) if request.is_local else _remote(request, cache_dir, policy)
     if not (checkout.hub_dir / "hubconf.py").is_file():
         where = f"{checkout.subdir or 'the repository root'}"
-        raise FetchError(f"no hubconf.py in {where} of {entry.repo} at {checkout.commit or 'the working tree'}")
+        at = checkout.commit or "the working tree"
+        raise FetchError(f"no hubconf.py in {where} of {request.repo} at {at}", "no-hubconf")
     return checkout
 
 
-def _remote(entry: Entry, cache_dir: Path, policy: FetchPolicy) -> Checkout:
-    if entry.commit is None:
-        raise FetchError(f"{entry.repo} is not pinned: add its 40-character 'commit' to the catalogue")
-    from generator.fetch import git_mirror  # GitPython loads only when something is fetched
+def fetch_entry(entry: Entry, project_root: Path, cache_dir: Path, policy: FetchPolicy | None = None) -> Checkout:
+    """Check out the hub of a catalogue entry: `fetch_checkout(FetchRequest.for_entry(entry), ...)`."""
+    return fetch_checkout(FetchRequest.for_entry(entry), project_root, cache_dir, policy)
 
-    url = git_url(entry.repo)
+
+def _remote(request: FetchRequest, cache_dir: Path, policy: FetchPolicy) -> Checkout:
+    commit = _pinned(request)
+    from generator.fetch import git_mirror, ref_check  # GitPython loads only when something is fetched
+
+    url = git_url(request.repo)
     try:
-        tree = git_mirror.checkout(url, entry.commit, cache_dir, policy)
+        tree = git_mirror.checkout(url, commit, cache_dir, policy)
     except git_mirror.GitCommandFailedError as failure:
-        raise FetchError(f"cannot fetch {url} at {entry.commit[:12]}: {failure}") from None
-    return Checkout(hub_dir=tree / entry.subdir, commit=entry.commit, subdir=entry.subdir)
+        raise FetchError(f"cannot fetch {url} at {commit[:12]}: {failure}", failure.kind) from None
+    on_ref = ref_check.on_ref(url, commit, request.ref, cache_dir, policy) if request.ref else None
+    return Checkout(hub_dir=tree / request.subdir, commit=commit, subdir=request.subdir, on_ref=on_ref)
+
+
+def _pinned(request: FetchRequest) -> str:
+    """The request's commit, once the request is known to be safe to hand to git."""
+    if request.commit is None:
+        raise FetchError(f"{request.repo} is not pinned: add its 40-character 'commit' to the catalogue", "not-pinned")
+    reason = unsafe_reason(request.repo)
+    if not re.match(SHA_PATTERN, request.commit):
+        reason = f"the commit must be 40 lower-case hex digits (git rev-parse <ref>), got {request.commit!r}"
+    elif request.subdir.startswith("/") or ".." in request.subdir.split("/"):
+        reason = f"the subdir must be a relative folder inside the repository, got {request.subdir!r}"
+    if reason:
+        raise FetchError(f"cannot fetch {request.repo}: {reason}", "refused")
+    return request.commit
 
 
 def git_url(repo: str) -> str:
-    """The URL git fetches: GitHub 'owner/name' becomes https://github.com/owner/name.git.
+    """The URL git fetches: a GitHub repository becomes https://github.com/<owner>/<name>.git, in lower case.
 
-    git's own configuration applies on top (e.g. `url.<mirror>.insteadOf https://github.com/`).
+    GitHub names ignore case, so every spelling of one repository shares one URL, mirror and checkout.
+    git's own configuration applies on top (e.g. `url.<mirror>.insteadOf https://github.com/`), so
+    mirrors are stored under lower-case `<owner>/<name>.git` paths (docs/mirrors.md).
     """
-    if "://" in repo or repo.startswith("git@"):
-        return repo
-    return f"https://github.com/{repo}.git"
+    if is_github_https(repo):
+        return f"https://github.com/{github_key(repo)}.git"
+    return repo
 
 
-def _local(entry: Entry, project_root: Path) -> Checkout:
-    hub_dir = (project_root / entry.repo / entry.subdir).resolve()
+def _local(request: FetchRequest, project_root: Path) -> Checkout:
+    hub_dir = (project_root / request.repo / request.subdir).resolve()
+    if not hub_dir.is_relative_to(project_root.resolve()):
+        raise FetchError(f"{request.repo} is outside this project ({project_root})", "refused")
     if not hub_dir.is_dir():
-        raise FetchError(f"{entry.repo} is not a folder of this project ({project_root})")
+        raise FetchError(f"{request.repo} is not a folder of this project ({project_root})", "not-found")
     relative = hub_dir.relative_to(project_root.resolve()).as_posix()
     commit, dirty = last_commit_touching(project_root, relative)
     return Checkout(

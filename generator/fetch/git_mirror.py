@@ -3,7 +3,13 @@
 A mirror holds only the pinned commits (fetched shallow, by SHA, where the server allows it), so its
 size follows the pinned trees, not the repository's history. Every change to a mirror, and every new
 checkout made from it, happens under the mirror's file lock; a checkout that is already complete is
-used without taking the lock, without git's network, and without touching the mirror at all.
+used without taking the lock, without git's network, and without touching the mirror at all. Every
+casing of a GitHub URL names the same mirror and checkouts.
+
+A failed git command is understood from its whole stderr (failures.py). Only a failing network is
+tried again, after growing pauses, and a host whose network kept failing is tried once for the rest of
+the build; a refusal (credentials, host key), a missing repository or commit, or a server copy that
+lacks objects fails at once, and does not count against the host.
 """
 
 from __future__ import annotations
@@ -20,30 +26,36 @@ from urllib.parse import urlsplit
 
 import git
 
+from generator import settings
+from generator.fetch.failures import Failure, FailureKind, classify
 from generator.fetch.locks import LockTimeoutError, file_lock
 from generator.fetch.policy import FetchPolicy
 
-# Never let git wait for a password or a host-key answer: a build must fail, not hang.
-GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_SSH_COMMAND": "ssh -oBatchMode=yes", "GCM_INTERACTIVE": "never"}
-# What git prints when the network, not the request, failed: worth another try after a pause.
-TRANSIENT = re.compile(
-    r"could not resolve host|temporary failure in name resolution|failed to connect|connection refused"
-    r"|connection timed out|operation timed out|connection reset|broken pipe|remote end hung up"
-    r"|early eof|rpc failed|unexpected disconnect|returned error: (5\d\d|429|408)"
-    r"|gnutls_handshake|ssl_(read|connect|error)|tls handshake",
-    re.IGNORECASE,
-)
+
+def git_env() -> dict[str, str]:
+    """What every git command of fetch runs with, on top of the environment: never wait for an answer.
+
+    A build must fail, not hang on a password or a host-key question. A GIT_SSH_COMMAND of the user's
+    (a deploy key, a proxy) is kept; without one, ssh runs in batch mode.
+    """
+    return {
+        "GIT_TERMINAL_PROMPT": "0",
+        "GCM_INTERACTIVE": "never",
+        "GIT_SSH_COMMAND": os.environ.get("GIT_SSH_COMMAND") or "ssh -oBatchMode=yes",
+    }
 
 
 class GitCommandFailedError(Exception):
-    """A git command failed; the message is git's own last line (and how many attempts were made).
+    """A git command failed; the message says why (quoting git) and how many attempts were made.
 
-    `retriable` is True when the network failed rather than the request: the same request may work later,
-    so falling back to another request (a full fetch instead of a shallow one) would not help.
+    `kind` says what failed (see FailureKind). `retriable` is True when the network failed rather than
+    the request: the same request may work later, so falling back to another request (a full fetch
+    instead of a shallow one) would not help.
     """
 
-    def __init__(self, message: str, retriable: bool = False) -> None:
+    def __init__(self, message: str, kind: FailureKind = "other", retriable: bool = False) -> None:
         super().__init__(message)
+        self.kind: FailureKind = kind
         self.retriable = retriable
 
 
@@ -65,21 +77,23 @@ def checkout(url: str, commit: str, cache_dir: Path, policy: FetchPolicy) -> Pat
     Raises:
         GitCommandFailedError: the commit cannot be fetched or checked out within the policy.
     """
-    target = cache_dir / "checkouts" / f"{_slug(url)}-{commit}"
+    target = cache_dir / "checkouts" / f"{cache_slug(url)}-{commit}"
     if _is_complete(target, commit):
         return target
-    if os.environ.get("PINHUB_OFFLINE") == "1":
-        raise GitCommandFailedError("not in the build cache, and PINHUB_OFFLINE=1 forbids fetching it")
+    if settings.offline():
+        raise GitCommandFailedError(
+            f"not in the build cache, and {settings.offline_setting()} forbids fetching it", "offline"
+        )
     deadline = _Deadline.after(policy.timeout)
     try:
-        with file_lock(cache_dir / "locks" / f"{_slug(url)}.lock", deadline.remaining()):
+        with file_lock(cache_dir / "locks" / f"{cache_slug(url)}.lock", deadline.remaining()):
             if _is_complete(target, commit):  # another build made it while this one waited
                 return target
             mirror = _mirror(url, cache_dir)
             _fetch_commit(mirror, commit, _Attempts(policy, deadline, _host(url)))
             _publish(mirror, commit, target)
     except LockTimeoutError as error:
-        raise GitCommandFailedError(str(error)) from None
+        raise GitCommandFailedError(str(error), "timeout") from None
     return target
 
 
@@ -122,7 +136,7 @@ def _verify(repo: git.Repo, commit: str) -> None:
 
 def _mirror(url: str, cache_dir: Path) -> Path:
     """The bare mirror of `url`, made on first use (called under the mirror's lock)."""
-    mirror = cache_dir / "mirrors" / f"{_slug(url)}.git"
+    mirror = cache_dir / "mirrors" / f"{cache_slug(url)}.git"
     if (mirror / "HEAD").exists():
         return mirror
     staging = mirror.with_name(f".{mirror.name}.{uuid.uuid4().hex}.incomplete")
@@ -140,16 +154,17 @@ def _fetch_commit(mirror: Path, commit: str, attempts: _Attempts) -> None:
     if _has_commit(repo, commit):
         return
     try:
-        _run_git(repo, ["fetch", "--depth=1", "origin", commit], attempts)
+        _run_git(repo, ["fetch", "--depth=1", "--end-of-options", "origin", commit], attempts)
     except GitCommandFailedError as shallow_error:
-        if shallow_error.retriable:
+        if shallow_error.kind != "other":  # a full fetch would meet the same network, key, repository or copy
             raise
         # The server refuses a commit by SHA (or shallow fetches at all): take every branch and tag.
         unshallow = ["--unshallow"] if (mirror / "shallow").exists() else []
         refspecs = ["+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"]
         _run_git(repo, ["fetch", *unshallow, "origin", *refspecs], attempts)
     if not _has_commit(repo, commit):
-        raise GitCommandFailedError(f"commit {commit} is not in the repository (was it force-pushed away?)")
+        message = f"commit {commit} is not in the repository (was it force-pushed away?)"
+        raise GitCommandFailedError(message, "not-found")
     repo.git.update_ref(f"refs/pinned/{commit}", commit)  # keeps it safe from gc and findable
 
 
@@ -170,21 +185,36 @@ def _run_git(repo: git.Repo, arguments: list[str], attempts: _Attempts) -> None:
     """Run one git command, again after a pause while it fails transiently and time is left."""
     policy, deadline, pause = attempts.policy, attempts.deadline, attempts.policy.backoff
     for attempt in range(1, attempts.allowed + 1):
-        budget = deadline.remaining()
         try:
-            repo.git.execute(["git", *arguments], env=GIT_ENV, kill_after_timeout=max(budget, 0.001))
+            run_git(repo, arguments, deadline.remaining())
             return
         except git.GitCommandError as error:
             if "did not complete in" in str(error.stderr):  # GitPython killed it at the deadline
-                raise GitCommandFailedError(f"timed out after {policy.timeout:g} s", retriable=True) from None
-            transient = TRANSIENT.search(str(error.stderr or error)) is not None
-            if not transient or attempt == attempts.allowed or deadline.remaining() <= pause:
-                if transient:
-                    policy.unreachable.add(attempts.host)
-                tries = f" (after {attempt} attempts)" if attempt > 1 else ""
-                raise GitCommandFailedError(_last_line(error) + tries, retriable=transient) from None
+                message = f"timed out after {policy.timeout:g} s"
+                raise GitCommandFailedError(message, "timeout", retriable=True) from None
+            failure = classify(stderr_of(error), _remote_url(repo))
+            if not failure.transient or attempt == attempts.allowed or deadline.remaining() <= pause:
+                raise _failed(failure, attempt, attempts) from None
         policy.sleep(pause)
         pause *= 2
+
+
+def run_git(repo: git.Repo, arguments: list[str], seconds: float) -> str:
+    """Run `git ARGUMENTS` in `repo` with fetch's environment, killed after `seconds`; its stdout."""
+    output = repo.git.execute(["git", *arguments], env=git_env(), kill_after_timeout=max(seconds, 0.001))
+    return str(output)
+
+
+def _failed(failure: Failure, attempt: int, attempts: _Attempts) -> GitCommandFailedError:
+    """The error that ends the fetch; a host whose network kept failing is tried once from now on."""
+    if failure.transient:
+        attempts.policy.unreachable.add(attempts.host)
+    tries = f" (after {attempt} attempts)" if attempt > 1 else ""
+    return GitCommandFailedError(failure.message + tries, failure.kind, retriable=failure.transient)
+
+
+def _remote_url(repo: git.Repo) -> str:
+    return str(repo.remotes.origin.url)
 
 
 def _host(url: str) -> str:
@@ -202,12 +232,20 @@ def _has_commit(repo: git.Repo, commit: str) -> bool:
     return True
 
 
-def _slug(url: str) -> str:
-    readable = re.sub(r"[^A-Za-z0-9._-]+", "_", url.split("://")[-1]).strip("_")[-60:]
-    return f"{readable}-{hashlib.sha256(url.encode()).hexdigest()[:8]}"
+def cache_slug(url: str) -> str:
+    """The name of `url`'s mirror and lock in the cache: readable, unique, and one for any casing of a
+    GitHub URL (GitHub's owner and repository names are case-insensitive)."""
+    key = url.lower() if _host(url).lower() in ("github.com", "www.github.com") else url
+    readable = re.sub(r"[^A-Za-z0-9._-]+", "_", key.split("://")[-1]).strip("_")[-60:]
+    return f"{readable}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
+
+
+def stderr_of(error: git.GitCommandError) -> str:
+    """git's whole stderr, without the wrapping GitPython adds to it."""
+    text = str(error.stderr or error).strip()
+    return text.removeprefix("stderr:").strip().removeprefix("'").removesuffix("'").strip()
 
 
 def _last_line(error: git.GitCommandError) -> str:
-    text = str(error.stderr or error).strip().removeprefix("stderr:").strip().strip("'").strip()
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    lines = [line.strip() for line in stderr_of(error).splitlines() if line.strip()]
     return lines[-1] if lines else str(error)

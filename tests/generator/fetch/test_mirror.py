@@ -17,20 +17,20 @@ from typing import Any
 
 import pytest
 
-from generator.catalogue.model import Entry
-from generator.fetch import FetchError, FetchPolicy, fetch_entry
+from generator.fetch import Checkout, FetchError, FetchPolicy, FetchRequest, fetch_checkout
 from generator.fetch.locks import LockTimeoutError, file_lock
+from generator.settings import SettingsError
 from tests.generator.hubrepos import GOOD_HUBCONF, HubRepo, commit_files, git, make_hub_repo
-
-
-def entry(repo: str, commit: str) -> Entry:
-    fields = {"id": "hub", "title": "Hub", "summary": "s", "repo": repo, "commit": commit, "category": "vision"}
-    return Entry.model_validate(fields)
 
 
 def no_pause(pauses: list[float]) -> FetchPolicy:
     """Three attempts whose pauses are recorded instead of slept."""
     return FetchPolicy(timeout=60, attempts=3, backoff=0.5, sleep=pauses.append)
+
+
+def fetch_served(url: str, served: HubRepo, policy: FetchPolicy) -> Checkout:
+    """Fetch the served hub's commit from `url`, with the cache beside the served repository."""
+    return fetch_checkout(FetchRequest(url, served.commit), served.path, served.path / "cache", policy)
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -85,7 +85,7 @@ def test_only_the_pinned_commit_is_fetched_not_the_history(tmp_path: Path) -> No
     first = make_hub_repo(tmp_path / "upstream", {"hubconf.py": GOOD_HUBCONF, "big.bin": "x" * 100_000})
     pinned = commit_files(first.path, {"big.bin": "y" * 100_000})
     commit_files(first.path, {"big.bin": "z" * 100_000})
-    fetch_entry(entry(first.url, pinned.commit), tmp_path, tmp_path / "cache")
+    fetch_checkout(FetchRequest(first.url, pinned.commit), tmp_path, tmp_path / "cache")
     (mirror,) = (tmp_path / "cache" / "mirrors").iterdir()
     assert git(mirror, "rev-list", "--count", "--all") == "1"
     assert (mirror / "shallow").read_text().split() == [pinned.commit]
@@ -96,9 +96,7 @@ def test_only_the_pinned_commit_is_fetched_not_the_history(tmp_path: Path) -> No
 @pytest.mark.parametrize("flaky", [(2, 503)], indirect=True)
 def test_a_flaky_server_is_tried_again_with_growing_pauses(served: HubRepo, flaky: FlakyGitServer) -> None:
     pauses: list[float] = []
-    checkout = fetch_entry(
-        entry(flaky.url("hub.git"), served.commit), served.path, served.path / "cache", no_pause(pauses)
-    )
+    checkout = fetch_served(flaky.url("hub.git"), served, no_pause(pauses))
     assert git(checkout.hub_dir, "rev-parse", "HEAD") == served.commit
     # Two 503s on the shallow fetch, then the dumb protocol refuses a shallow fetch and the full one works.
     assert pauses == [0.5, 1.0]
@@ -109,8 +107,9 @@ def test_a_server_that_keeps_failing_gives_a_clear_error_after_the_last_attempt(
     served: HubRepo, flaky: FlakyGitServer
 ) -> None:
     pauses: list[float] = []
-    with pytest.raises(FetchError, match=r"cannot fetch http://127.*: .*503.* \(after 3 attempts\)"):
-        fetch_entry(entry(flaky.url("hub.git"), served.commit), served.path, served.path / "cache", no_pause(pauses))
+    with pytest.raises(FetchError, match=r"cannot fetch http://127.*: .*503.* \(after 3 attempts\)") as caught:
+        fetch_served(flaky.url("hub.git"), served, no_pause(pauses))
+    assert caught.value.kind == "unreachable"
     assert pauses == [0.5, 1.0]
     assert flaky.requests == 3, "a transient failure of the shallow fetch is not 'fixed' by a full fetch"
 
@@ -118,9 +117,12 @@ def test_a_server_that_keeps_failing_gives_a_clear_error_after_the_last_attempt(
 @pytest.mark.parametrize("flaky", [(1000, 404)], indirect=True)
 def test_a_permanent_failure_is_not_tried_again(served: HubRepo, flaky: FlakyGitServer) -> None:
     pauses: list[float] = []
-    with pytest.raises(FetchError, match=r"at [0-9a-f]{12}: fatal: repository '.*' not found$"):
-        fetch_entry(entry(flaky.url("hub.git"), served.commit), served.path, served.path / "cache", no_pause(pauses))
+    said = r"no repository at this URL \(git: fatal: repository '.*' not found\); check the owner and name"
+    with pytest.raises(FetchError, match=rf"at [0-9a-f]{{12}}: {said}") as caught:
+        fetch_served(flaky.url("hub.git"), served, no_pause(pauses))
+    assert caught.value.kind == "not-found"
     assert pauses == []
+    assert flaky.requests == 1, "a missing repository is not looked for again by a full fetch"
 
 
 def test_a_server_that_never_answers_times_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -130,8 +132,9 @@ def test_a_server_that_never_answers_times_out(tmp_path: Path, monkeypatch: pyte
     silent.listen()  # accepts connections into the backlog and never answers
     url = f"http://127.0.0.1:{silent.getsockname()[1]}/hub.git"
     started = time.monotonic()
-    with pytest.raises(FetchError, match=r"timed out after 1.5 s"):
-        fetch_entry(entry(url, "0" * 40), tmp_path, tmp_path / "cache", FetchPolicy(timeout=1.5))
+    with pytest.raises(FetchError, match=r"timed out after 1.5 s") as caught:
+        fetch_checkout(FetchRequest(url, "0" * 40), tmp_path, tmp_path / "cache", FetchPolicy(timeout=1.5))
+    assert caught.value.kind == "timeout"
     assert time.monotonic() - started < 10
     silent.close()
 
@@ -141,7 +144,9 @@ def test_entries_of_one_repo_fetch_in_parallel_into_one_mirror(tmp_path: Path) -
     commits = [upstream.commit] + [commit_files(upstream.path, {"n.txt": str(n)}).commit for n in range(5)]
     pinned = commits + commits  # every commit twice: two threads race for the same checkout too
     with ThreadPoolExecutor(6) as pool:
-        checkouts = list(pool.map(lambda c: fetch_entry(entry(upstream.url, c), tmp_path, tmp_path / "cache"), pinned))
+        checkouts = list(
+            pool.map(lambda c: fetch_checkout(FetchRequest(upstream.url, c), tmp_path, tmp_path / "cache"), pinned)
+        )
     assert [git(c.hub_dir, "rev-parse", "HEAD") for c in checkouts] == pinned
     assert len(list((tmp_path / "cache" / "mirrors").iterdir())) == 1
     assert len(list((tmp_path / "cache" / "checkouts").iterdir())) == 6
@@ -198,7 +203,7 @@ def test_a_host_that_kept_failing_is_tried_once_for_the_next_entries(served: Hub
     policy = no_pause(pauses)
     for name in ("hub.git", "other.git"):
         with pytest.raises(FetchError, match=r"503"):
-            fetch_entry(entry(flaky.url(name), served.commit), served.path, served.path / "cache", policy)
+            fetch_served(flaky.url(name), served, policy)
     assert pauses == [0.5, 1.0]
     assert flaky.requests == 4
     assert policy.unreachable == {flaky.url("").split("/")[2]}
@@ -207,8 +212,36 @@ def test_a_host_that_kept_failing_is_tried_once_for_the_next_entries(served: Hub
 def test_offline_builds_use_the_cache_and_fetch_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     upstream = make_hub_repo(tmp_path / "upstream", {"hubconf.py": GOOD_HUBCONF})
     newer = commit_files(upstream.path, {"n.txt": "1"})
-    cached = fetch_entry(entry(upstream.url, upstream.commit), tmp_path, tmp_path / "cache")
+    cached = fetch_checkout(FetchRequest(upstream.url, upstream.commit), tmp_path, tmp_path / "cache")
     monkeypatch.setenv("PINHUB_OFFLINE", "1")
-    assert fetch_entry(entry(upstream.url, upstream.commit), tmp_path, tmp_path / "cache") == cached
-    with pytest.raises(FetchError, match=r"not in the build cache, and PINHUB_OFFLINE=1 forbids fetching it"):
-        fetch_entry(entry(upstream.url, newer.commit), tmp_path, tmp_path / "cache")
+    assert fetch_checkout(FetchRequest(upstream.url, upstream.commit), tmp_path, tmp_path / "cache") == cached
+    with pytest.raises(FetchError, match=r"not in the build cache, and PINHUB_OFFLINE=1 forbids fetching it") as caught:
+        fetch_checkout(FetchRequest(upstream.url, newer.commit), tmp_path, tmp_path / "cache")
+    assert caught.value.kind == "offline"
+
+
+@pytest.mark.parametrize("value", ["true", "Yes", " ON "])
+def test_offline_takes_the_words_the_loader_takes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    """PINHUB_OFFLINE=true made the loader offline but not the build's fetch, which took only "1"."""
+    upstream = make_hub_repo(tmp_path / "upstream", {"hubconf.py": GOOD_HUBCONF})
+    monkeypatch.setenv("PINHUB_OFFLINE", value)
+    with pytest.raises(FetchError, match=rf"PINHUB_OFFLINE={value} forbids fetching it"):
+        fetch_checkout(FetchRequest(upstream.url, upstream.commit), tmp_path, tmp_path / "cache")
+    assert not (tmp_path / "cache" / "mirrors").exists(), "nothing was fetched"
+
+
+@pytest.mark.parametrize("value", ["0", "false", "off", ""])
+def test_offline_can_be_turned_off_in_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    upstream = make_hub_repo(tmp_path / "upstream", {"hubconf.py": GOOD_HUBCONF})
+    monkeypatch.setenv("PINHUB_OFFLINE", value)
+    assert fetch_checkout(FetchRequest(upstream.url, upstream.commit), tmp_path, tmp_path / "cache").commit
+
+
+def test_an_offline_setting_that_means_nothing_is_an_error_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    upstream = make_hub_repo(tmp_path / "upstream", {"hubconf.py": GOOD_HUBCONF})
+    monkeypatch.setenv("PINHUB_OFFLINE", "sometimes")
+    message = r"PINHUB_OFFLINE='sometimes' is not a yes/no value: set it to 1, true, yes or on"
+    with pytest.raises(SettingsError, match=message):
+        fetch_checkout(FetchRequest(upstream.url, upstream.commit), tmp_path, tmp_path / "cache")
