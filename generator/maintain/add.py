@@ -17,7 +17,7 @@ from ruamel.yaml.comments import CommentedMap
 from generator.catalogue import Catalogue, Entry, load_catalogue
 from generator.config import ProjectConfig
 from generator.errors import GeneratorError
-from generator.fetch import Checkout, fetch_entry
+from generator.fetch import Checkout, FetchRequest, fetch_checkout
 from generator.introspect import HubInfo, introspect_hub
 from generator.maintain.check_repo import parameters
 from generator.maintain.remote import RepoSpec, parse_spec, resolve_ref
@@ -66,7 +66,7 @@ def add_entry(config: ProjectConfig, spec_text: str, options: AddOptions, cache_
     entry_id = options.entry_id or slug(repo)
     _check_new(catalogue, entry_id, options.category)
     entry = _provisional(entry_id, repo, commit, options.subdir)
-    checkout = fetch_entry(entry, config.root, cache_dir)
+    checkout = fetch_checkout(FetchRequest(repo, commit, options.subdir), config.root, cache_dir)
     hub = introspect_hub(checkout.hub_dir)
     node, to_complete = entry_node(entry, ref, hub, _license(checkout), options.category or catalogue.categories[0].id)
     editor = CatalogueEditor(config.catalogue)

@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from generator.catalogue import Entry
-from generator.fetch import fetch_entry
+from generator.fetch import FetchRequest, fetch_checkout
 from generator.introspect import HubInfo, introspect_hub
 from generator.maintain.hub_source import HubSource, read_hub_source, requirement_name
 from generator.maintain.remote import RepoSpec, parse_spec, resolve_ref
@@ -79,18 +78,7 @@ def _checkout(spec: RepoSpec, cache_dir: Path, subdir: str) -> tuple[Path, str]:
     if spec.local_dir is not None and not spec.ref:
         return spec.local_dir / subdir, f"{spec.local_dir / subdir} (working tree)"
     resolved = resolve_ref(spec.url, spec.ref)
-    entry = Entry.model_validate(
-        {
-            "id": "check-repo",
-            "title": "check-repo",
-            "summary": "check-repo",
-            "repo": spec.url,
-            "commit": resolved.commit,
-            "subdir": subdir,
-            "category": "check",
-        }
-    )
-    checkout = fetch_entry(entry, Path.cwd(), cache_dir)
+    checkout = fetch_checkout(FetchRequest(spec.url, resolved.commit, subdir), Path.cwd(), cache_dir)
     where = f" in {subdir}" if subdir else ""
     return checkout.hub_dir, f"{spec.repo}@{resolved.ref} ({resolved.commit[:12]}){where}"
 
