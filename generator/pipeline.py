@@ -21,7 +21,7 @@ from generator.lock import MergeReport, Shard, merge_shards, only_devices, read_
 from generator.lock.records import EntryLock, Environment, Lock, ShardLock
 from generator.render import Rendered, example_notebooks, read_votes, render_pages
 from generator.render.notebooks import INSTALL_TAG
-from generator.site import build_site, publish_loader
+from generator.site import SiteBuild, build_site, publish_loader
 from generator.verify import Progress, Verification, VerifyContext, verify_entries
 
 
@@ -160,13 +160,16 @@ def render(
     return render_pages(catalogue, current, config, outputs, read_votes(config.reactions))
 
 
-def site(config: ProjectConfig) -> Path:
-    """Stage 7 alone: the loader's wheel and package index into the docs folder, then MkDocs over it."""
+def site(config: ProjectConfig) -> SiteBuild:
+    """Stage 7 alone: the loader's wheel and package index into the docs folder, then MkDocs over it.
+
+    A generated page MkDocs rejects is published as a stand-in that says why (`SiteBuild.replaced`).
+    """
     publish_loader(config.root, config.docs_dir / "simple")
-    return build_site(config.mkdocs_yml, config.site_dir)
+    return build_site(config.mkdocs_yml, config.site_dir, docs_dir=config.docs_dir)
 
 
-def build(config: ProjectConfig, options: LockOptions) -> tuple[LockReport, Rendered, Path]:
+def build(config: ProjectConfig, options: LockOptions) -> tuple[LockReport, Rendered, SiteBuild]:
     """Everything, end to end."""
     report = lock(config, options)
     read = (report.catalogue or load_catalogue(config.catalogue), report.lock)  # the catalogue is parsed once

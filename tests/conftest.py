@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -44,19 +45,25 @@ def find_links() -> str:
     return os.environ.get("UV_FIND_LINKS") or _pip_find_links()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def verification_environments(environments_dir: Path, find_links: str) -> Iterator[None]:
+    """uv's real cache, torch's wheel folder and the session's environments, for every test and every
+    fixture (module-scoped ones too, which build before a test's own patches apply)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PINHUB_ENVIRONMENTS", str(environments_dir))
+        patch.setenv("UV_CACHE_DIR", UV_CACHE)
+        if find_links:
+            patch.setenv("UV_FIND_LINKS", find_links)
+        yield
+
+
 @pytest.fixture(autouse=True)
-def isolated_caches(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, environments_dir: Path, find_links: str
-) -> Path:
+def isolated_caches(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point TORCH_HOME, XDG_CACHE_HOME and PinHub's caches at a fresh temporary directory."""
     root = tmp_path_factory.mktemp("caches")
     monkeypatch.setenv("TORCH_HOME", str(root / "torch"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(root / "xdg"))
     monkeypatch.setenv("PINHUB_BUILD_CACHE", str(root / "build-cache"))
-    monkeypatch.setenv("PINHUB_ENVIRONMENTS", str(environments_dir))
-    monkeypatch.setenv("UV_CACHE_DIR", UV_CACHE)
-    if find_links:
-        monkeypatch.setenv("UV_FIND_LINKS", find_links)
     monkeypatch.delenv("PINHUB_OFFLINE", raising=False)
     monkeypatch.delenv("PINHUB_GITHUB_URL", raising=False)
     return root

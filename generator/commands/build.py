@@ -17,6 +17,7 @@ from generator.files import write_text_atomic
 from generator.lock import Shard
 from generator.lock.records import DEVICES, Lock
 from generator.report import LiveProgress, summary_table, unverified_entries
+from generator.site import SiteBuild
 
 
 def register(commands: Subparsers) -> None:
@@ -150,14 +151,14 @@ def _merge(config: ProjectConfig, arguments: argparse.Namespace) -> int:
 def _build(config: ProjectConfig, arguments: argparse.Namespace) -> int:
     with _progress(arguments.quiet) as progress:
         # Entries that could not be fetched under their current key are tried again by `lock` only.
-        report, rendered, site_dir = pipeline.build(config, _options(arguments, progress, retry_unfetchable=False))
+        report, rendered, built = pipeline.build(config, _options(arguments, progress, retry_unfetchable=False))
     catalogue = report.catalogue or pipeline.validate(config)
     print(summary_table(catalogue, report.lock, report.outcomes))
     print(f"\nLock: {config.lock} ({'updated' if report.written else 'unchanged'}, {len(report.rebuilt)} rebuilt)")
-    print(f"Pages: {rendered.pages} pages and {rendered.notebooks} notebooks in {rendered.folder}")
+    print(f"Pages: {rendered.summary}")
     broken = f"; failed: {', '.join(rendered.failed_examples)}" if rendered.failed_examples else ""
     print(f"Examples: {rendered.examples} executed notebooks shown on their pages{broken}")
-    print(f"Site: {site_dir}/index.html")
+    print_site(built)
     print("Serve it: make serve   (mkdocs serve, then open http://127.0.0.1:8000)")
     print("          (opened as a file, index.html has no search and its links show folders, not pages)")
     return _strict_status(arguments.strict, catalogue, report.lock)
@@ -165,8 +166,18 @@ def _build(config: ProjectConfig, arguments: argparse.Namespace) -> int:
 
 def _render(config: ProjectConfig, _: argparse.Namespace) -> int:
     rendered = pipeline.render(config)
-    print(f"wrote {rendered.pages} pages and {rendered.notebooks} notebooks to {rendered.folder}")
+    print(rendered.summary)
     return 0
+
+
+def print_site(built: SiteBuild, note: str = "") -> None:
+    """Where the site is, and every generated page MkDocs rejected (published as a stand-in instead)."""
+    print(f"Site: {built.site_dir}/index.html{note}")
+    for page in built.replaced:
+        print(
+            f"warning: {page.path} could not be built and was replaced by a page saying so: {page.error}",
+            file=sys.stderr,
+        )
 
 
 def _shown(catalogue: Catalogue, ids: Collection[str] | None) -> Catalogue:

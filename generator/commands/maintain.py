@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from generator import pipeline
+from generator.commands.build import print_site
 from generator.commands.types import Subparsers
 from generator.config import ProjectConfig
 from generator.fetch import build_cache_dir
@@ -123,9 +124,9 @@ def _entries(config: ProjectConfig, arguments: argparse.Namespace) -> int:
 
 def _site(config: ProjectConfig, _: argparse.Namespace) -> int:
     rendered = pipeline.render(config, pipeline.examples(config))
-    site_dir = pipeline.site(config)
-    print(f"Pages: {rendered.pages} pages and {rendered.notebooks} notebooks in {rendered.folder}")
-    print(f"Site: {site_dir}/index.html (from {config.lock}, nothing re-verified)")
+    built = pipeline.site(config)
+    print(f"Pages: {rendered.summary}")
+    print_site(built, f" (from {config.lock}, nothing re-verified)")
     return 0
 
 

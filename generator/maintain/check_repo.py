@@ -14,10 +14,10 @@ from typing import Any, Literal
 
 from generator.fetch import FetchRequest, fetch_checkout
 from generator.introspect import HubInfo, introspect_hub
+from generator.lock.records import EntrypointLock, SmokeResult
 from generator.maintain.hub_source import HubSource, read_hub_source, requirement_name
 from generator.maintain.remote import RepoSpec, parse_spec, resolve_ref
 from generator.maintain.weights import check_urls
-from generator.lock.records import EntrypointLock, SmokeResult
 from generator.sandbox import Limits, run_probe
 from generator.smoke import SmokeRequest, smoke_entrypoint
 

@@ -3,7 +3,7 @@
 giscus files a page's comments and reactions in a discussion titled with the page's path (its
 `pathname` mapping). The verify workflow runs `python -m generator reactions` nightly with a token
 that may read Discussions; the site's all-models table then sorts by 👍 minus 👎
-(see generator/render/reactions.py, which reads the file this writes).
+(see generator/render/votes.py, which reads the file this writes).
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ def by_entry(found: Iterator[Discussion], entry_ids: list[str]) -> dict[str, dic
 
 
 def record_reactions(path: Path, counts: dict[str, dict[str, int]]) -> None:
-    """Write reactions.json atomically, in the shape generator/render/reactions.py reads."""
+    """Write reactions.json atomically, in the shape generator/render/votes.py reads."""
     write_text_atomic(path, json.dumps({"entries": counts}, indent=2, sort_keys=True) + "\n")
 
 

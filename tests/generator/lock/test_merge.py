@@ -9,8 +9,8 @@ import pytest
 
 from generator.errors import InvalidInputError
 from generator.lock import device_key, merge_shards
-from generator.lock.shards import shard_of
 from generator.lock.records import EntryLock, EntrypointLock, Environment, Lock, ShardLock, SmokeResult
+from generator.lock.shards import shard_of
 
 IDS = ["alpha", "beta", "gamma"]
 CPU = SmokeResult(status="ok", seconds=1.0, parameters=15)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from generator.cli import main
-from generator.render.reactions import read_votes
+from generator.render.votes import read_votes
 from tests.generator.hubrepos import CATALOGUE_HEAD, entry_yaml, make_project
 
 PAGES = [

@@ -7,6 +7,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from generator.smoke import SmokeRequest, smoke_entrypoint
 from tests.generator.hubrepos import PROJECT_ROOT
 
@@ -65,17 +67,87 @@ def test_a_module_is_described_with_the_hubs_own_module_names(tmp_path: Path) ->
     assert (result.parameters, result.output_shape, result.output_dtype) == (25, [2, 5], "float32")
     assert result.model is not None and result.model.methods == ["export"]
     assert result.model.forward_signature == "(x: torch.Tensor, scale: 'Net | None' = None) -> torch.Tensor"
-    assert result.isolation in {"network namespace", "socket guard"}
+    assert result.isolation.startswith("bubblewrap, ")
     assert result.peak_memory_mb and result.forward_seconds is not None
 
 
 def test_a_failure_records_the_exception_type_and_message(tmp_path: Path) -> None:
     result = smoke_entrypoint(SmokeRequest(write_hub(tmp_path / "hub"), "broken", timeout=120))
-    assert (result.status, result.error_type, result.reason) == ("failed", "KeyError", "KeyError: 'weights'")
+    assert (result.status, result.error_type, result.reason) == ("error", "KeyError", "KeyError: 'weights'")
+
+
+STATUS_HUB = {
+    "hubconf.py": '''
+        dependencies = ["torch"]
+
+        from pathlib import Path
+
+
+        class Detector:
+            """Needs its configuration."""
+
+            def __init__(self, config):
+                self.config = config
+
+
+        def downloads(pretrained=True):
+            """Fetches its weights when built."""
+            import urllib.request
+
+            return urllib.request.urlopen("https://example.com/weights.pt")
+
+
+        def nested(pretrained=False):
+            """Loads a second hub from GitHub."""
+            import torch
+
+            return torch.hub.load("owner/other", "model")
+
+
+        def undeclared(pretrained=False):
+            """Imports a package nobody declared."""
+            import definitely_not_installed_pkg
+
+            return definitely_not_installed_pkg
+
+
+        def slow(pretrained=False):
+            """Never finishes."""
+            import time
+
+            time.sleep(60)
+    ''',
+}
+
+
+@pytest.mark.parametrize(
+    ("entrypoint", "status", "reason"),
+    [
+        ("Detector", "needs-arguments", "missing 1 required positional argument: 'config'"),
+        ("downloads", "needs-network", "network access is blocked"),
+        ("nested", "needs-network", ""),
+        ("undeclared", "missing-dependency", "imports definitely_not_installed_pkg, which neither"),
+        ("slow", "timeout", "timed out after 3 s"),
+    ],
+)
+def test_each_way_a_load_can_fail_has_its_own_status(tmp_path: Path, entrypoint: str, status: str, reason: str) -> None:
+    hub = tmp_path / "hub"
+    hub.mkdir()
+    (hub / "hubconf.py").write_text(textwrap.dedent(STATUS_HUB["hubconf.py"]), encoding="utf-8")
+    result = smoke_entrypoint(SmokeRequest(hub, entrypoint, timeout=3 if entrypoint == "slow" else 120))
+    assert result.status == status, result.reason
+    assert reason in result.reason
+
+
+def test_a_helper_imported_into_hubconf_loads_as_what_it_is(tmp_path: Path) -> None:
+    hub = tmp_path / "hub"
+    hub.mkdir()
+    (hub / "hubconf.py").write_text(textwrap.dedent(STATUS_HUB["hubconf.py"]), encoding="utf-8")
+    result = smoke_entrypoint(SmokeRequest(hub, "Path", timeout=120))
+    assert (result.status, result.is_module, result.returned) == ("ok", False, "pathlib.PosixPath")
 
 
 def test_the_devices_are_found_without_importing_torch_in_the_build() -> None:
-    """A CPU build of torch is recognised from its files; a CUDA build is asked in a child interpreter."""
-    code = "import sys; from generator.smoke import torch_environment as t; print(t().devices, 'torch' in sys.modules)"
+    code = "import sys; from generator.environments import machine_devices as m; print(m(), 'torch' in sys.modules)"
     completed = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True)
     assert completed.stdout.startswith("('cpu'") and completed.stdout.split()[-1] == "False", completed.stderr
