@@ -4,7 +4,7 @@ A repository with a long history of large, incompressible files is generated wit
 (so that history, not the pinned tree, holds almost all the bytes), then read over file:// (git's
 pack protocol, as over the network) in two ways, each into an empty folder:
 
-* the build's fetch stage (`fetch_entry`): a mirror holding only the pinned commit, plus its checkout;
+* the build's fetch stage (`fetch_checkout`): a mirror holding only the pinned commit, plus its checkout;
 * `git clone --no-local`: everything, plus a working tree.
 
 Both pin a commit from the middle of the history (not a branch head). Bytes are the repository's
@@ -19,8 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from generator.catalogue.model import Entry
-from generator.fetch import fetch_entry
+from generator.fetch import FetchRequest, fetch_checkout
 
 FILES = 40
 FILE_BYTES = 64 * 1024
@@ -64,9 +63,8 @@ def size(folder: Path) -> int:
 
 def pinned_fetch(url: str, commit: str, scratch: Path) -> tuple[float, int]:
     """Seconds and git bytes for the build's fetch stage into an empty cache."""
-    fields = {"id": "big", "title": "Big", "summary": "s", "repo": url, "commit": commit, "category": "bench"}
     started = time.perf_counter()
-    fetch_entry(Entry.model_validate(fields), scratch, scratch / "cache")
+    fetch_checkout(FetchRequest(repo=url, commit=commit), scratch, scratch / "cache")
     seconds = time.perf_counter() - started
     return seconds, size(scratch / "cache" / "mirrors")
 

@@ -6,7 +6,6 @@ from generator.fetch.checkout import (
     FetchRequest,
     build_cache_dir,
     fetch_checkout,
-    fetch_entry,
     git_url,
 )
 from generator.fetch.failures import FailureKind
@@ -20,6 +19,5 @@ __all__ = [
     "FetchRequest",
     "build_cache_dir",
     "fetch_checkout",
-    "fetch_entry",
     "git_url",
 ]

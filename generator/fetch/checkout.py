@@ -1,7 +1,7 @@
 """Check out a hub at its pinned commit: remote repos through a mirror cache, local ones in place.
 
 Fetch takes a `FetchRequest` (plain values: repo, commit, subdir, ref), so any command can ask for a
-checkout; `FetchRequest.for_entry` makes one from a catalogue entry.
+checkout without knowing what a catalogue entry is.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import settings
-from generator.catalogue.model import SHA_PATTERN, Entry, is_local_repo
+from generator.catalogue.model import SHA_PATTERN, is_local_repo
 from generator.catalogue.repos import github_key, is_github_https, unsafe_reason
 from generator.errors import GeneratorError
 from generator.fetch.failures import FailureKind
@@ -49,11 +49,6 @@ class FetchRequest:
     commit: str | None = None
     subdir: str = ""
     ref: str = ""
-
-    @classmethod
-    def for_entry(cls, entry: Entry) -> FetchRequest:
-        """The request for a catalogue entry's hub."""
-        return cls(repo=entry.repo, commit=entry.commit, subdir=entry.subdir, ref=entry.ref)
 
     @property
     def is_local(self) -> bool:
@@ -104,11 +99,6 @@ def fetch_checkout(
         at = checkout.commit or "the working tree"
         raise FetchError(f"no hubconf.py in {where} of {request.repo} at {at}", "no-hubconf")
     return checkout
-
-
-def fetch_entry(entry: Entry, project_root: Path, cache_dir: Path, policy: FetchPolicy | None = None) -> Checkout:
-    """Check out the hub of a catalogue entry: `fetch_checkout(FetchRequest.for_entry(entry), ...)`."""
-    return fetch_checkout(FetchRequest.for_entry(entry), project_root, cache_dir, policy)
 
 
 def _remote(request: FetchRequest, cache_dir: Path, policy: FetchPolicy) -> Checkout:

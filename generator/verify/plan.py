@@ -14,7 +14,7 @@ from generator.catalogue.model import Entry
 from generator.environments import EnvironmentRequest, InstallError, ReadyEnvironment, hub_requirements
 from generator.environments import prepare_environment as make_environment
 from generator.environments.loader import loader_path
-from generator.fetch import Checkout, FetchError, fetch_entry
+from generator.fetch import Checkout, FetchError, FetchRequest, fetch_checkout
 from generator.introspect import ImportSettings, introspect_hub, source_view
 from generator.introspect.static import read_hubconf
 from generator.lock import carry_over, device_key, devices_to_run, entry_key, mark_not_run
@@ -42,7 +42,7 @@ def _plan(entry: Entry, previous: EntryLock | None, context: VerifyContext) -> V
             return Verification(entry, previous, reused=True)
     context.report(entry.id, "fetch")
     try:
-        checkout = checkout or fetch_entry(entry, context.project_root, context.cache_dir, context.fetch)
+        checkout = checkout or _fetch(entry, context)
     except FetchError as error:
         return Verification(entry, unfetchable(entry, previous, str(error), key))
     if previous and previous.key == key and not context.force and previous.verified and not previous.stale:
@@ -185,7 +185,12 @@ def _local_checkout(entry: Entry, context: VerifyContext) -> Checkout | None:
     """A hub inside this project is read in place (its contents are part of its key)."""
     if not entry.is_local:
         return None
-    return fetch_entry(entry, context.project_root, context.cache_dir)
+    return _fetch(entry, context)
+
+
+def _fetch(entry: Entry, context: VerifyContext) -> Checkout:
+    request = FetchRequest(repo=entry.repo, commit=entry.commit, subdir=entry.subdir, ref=entry.ref)
+    return fetch_checkout(request, context.project_root, context.cache_dir, context.fetch)
 
 
 def _digest(checkout: Checkout | None) -> str:

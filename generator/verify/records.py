@@ -39,7 +39,7 @@ def new_record(
         repo=entry.repo,
         subdir=checkout.subdir,
         commit=checkout.commit,
-        on_ref=getattr(checkout, "on_ref", None),
+        on_ref=checkout.on_ref,
         dirty=checkout.dirty,
         verified_at=datetime.now(UTC).isoformat(timespec="seconds"),
         dependencies=hub.dependencies,

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.catalogue.model import Entry
-from generator.fetch import FetchError, FetchRequest, fetch_checkout, fetch_entry, git_url
+from generator.fetch import FetchError, FetchRequest, fetch_checkout, git_url
 from tests.generator.hubrepos import GOOD_HUBCONF, PROJECT_ROOT, HubRepo, commit_files, git, make_hub_repo
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
@@ -160,14 +159,12 @@ def documented_one_liner() -> str:
     return command
 
 
-def test_a_catalogue_entry_is_fetched_through_its_request(tmp_path: Path) -> None:
+def test_a_commit_on_its_ref_is_said_to_be(tmp_path: Path) -> None:
     upstream = make_hub_repo(tmp_path / "upstream", {"hubs/tiny/hubconf.py": GOOD_HUBCONF})
-    fields = {"id": "hub", "title": "Hub", "summary": "s", "category": "vision", "subdir": "hubs/tiny", "ref": "main"}
-    entry = Entry.model_validate({**fields, "repo": upstream.url, "commit": upstream.commit})
-    assert FetchRequest.for_entry(entry) == FetchRequest(upstream.url, upstream.commit, "hubs/tiny", "main")
-    checkout = fetch_entry(entry, tmp_path, tmp_path / "cache")
-    assert checkout == fetch_checkout(FetchRequest.for_entry(entry), tmp_path, tmp_path / "cache")
-    assert checkout.on_ref is True
+    checkout = fetch_checkout(
+        FetchRequest(upstream.url, upstream.commit, "hubs/tiny", "main"), tmp_path, tmp_path / "c"
+    )
+    assert checkout.on_ref is True and checkout.hub_dir.name == "tiny"
 
 
 @pytest.mark.parametrize(
