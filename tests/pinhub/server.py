@@ -2,7 +2,9 @@
 
 ``/<owner>/<name>/archive/<ref>.tar.gz`` is made with ``git archive`` (which embeds the commit id, as
 GitHub's archives do) and ``/<owner>/<name>.git/info/refs?service=git-upload-pack`` is what ``git
-upload-pack`` advertises, as GitHub's smart-HTTP endpoint answers. Switches make it fail on purpose.
+upload-pack`` advertises, as GitHub's smart-HTTP endpoint answers. Switches make it fail on purpose,
+and a gate holds archive answers back until a test opens it (so a download is still running, for
+certain, while other processes arrive).
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import re
 import subprocess
 import threading
-import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -18,6 +19,8 @@ from urllib.parse import urlsplit
 
 _ARCHIVE = re.compile(r"/(?P<owner>[^/]+)/(?P<name>[^/]+)/archive/(?P<ref>.+)\.tar\.gz")
 _REFS = re.compile(r"/(?P<owner>[^/]+)/(?P<name>[^/]+)\.git/info/refs")
+# A closed gate that nobody opens fails the request instead of hanging the test run.
+GATE_TIMEOUT_S = 120
 
 
 @dataclass
@@ -26,7 +29,6 @@ class Switches:
 
     fail_next: int = 0
     truncate_next: int = 0
-    archive_delay_s: float = 0.0
     archive_override: dict[str, bytes] = field(default_factory=dict)
     refs: str = "smart"  # or "missing" (404), or "page" (an HTML page, as a login wall answers)
 
@@ -39,6 +41,8 @@ class HubServer:
         self.files: dict[str, bytes] = {}
         self.requests: list[str] = []
         self.switches = Switches()
+        self.archive_gate = threading.Event()
+        self.archive_gate.set()  # open: archives are answered at once; clear() to hold them back
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(self))
         self._server.daemon_threads = True
@@ -103,7 +107,9 @@ def _handler_class(hub: HubServer) -> type[BaseHTTPRequestHandler]:
             if body is None:
                 self.reply(404, b"not found", "text/plain")
                 return
-            time.sleep(hub.switches.archive_delay_s)
+            if not hub.archive_gate.wait(GATE_TIMEOUT_S):
+                self.reply(503, b"the test never opened the archive gate", "text/plain")
+                return
             self.send_body(body, "application/x-gzip")
 
         def send_body(self, body: bytes, content_type: str) -> None:
