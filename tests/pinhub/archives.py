@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import tarfile
+import zipfile
 from dataclasses import dataclass
 
 
@@ -50,4 +51,13 @@ def tar_gz(members: list[Member], commit: str | None = None) -> bytes:
             info.linkname = member.link
             info.size = len(member.data) if member.kind == tarfile.REGTYPE else 0
             tar.addfile(info, io.BytesIO(member.data) if member.kind == tarfile.REGTYPE else None)
+    return buffer.getvalue()
+
+
+def zip_of(files: dict[str, bytes]) -> bytes:
+    """A zip archive of ``files``, what some servers send where a tar archive was asked for."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
     return buffer.getvalue()

@@ -79,6 +79,8 @@ def test_refuses_unsafe_members(tmp_path: Path, members: list[Member], message: 
         extract_members(tmp_path, members)
     assert not (tmp_path / "out" / "x").exists()
     assert not (tmp_path / "evil").exists()
+    target = tmp_path / "out" / "target"
+    assert not [path for path in target.rglob("*") if path.is_symlink()]  # none left to lead outside later
 
 
 def test_truncated_archive(tmp_path: Path) -> None:
