@@ -60,7 +60,7 @@ def _reusable(previous: EntryLock, key: str, context: VerifyContext) -> bool:
 def _verify(
     entry: Entry, previous: EntryLock | None, checkout: Checkout, key: str, context: VerifyContext
 ) -> Verification:
-    root = checkout_root(checkout)
+    root = checkout.hub_dir if entry.is_local else checkout_root(checkout)  # a local hub: its own folder
     before = snapshot(root, entry.is_local)
     context.report(entry.id, "environment")
     requirements, _ = hub_requirements(read_hubconf(checkout.hub_dir / "hubconf.py").dependencies, entry.requirements)
