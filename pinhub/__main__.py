@@ -7,6 +7,7 @@ import sys
 
 from pinhub._dirs import set_dir
 from pinhub._resolve import resolve
+from pinhub._spec import ACCEPTED_SOURCES
 from pinhub.errors import PinHubError
 
 
@@ -15,8 +16,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pinhub", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     fetch = commands.add_parser("fetch", help="download a repository at a commit into the cache")
-    fetch.add_argument("repo", help="owner/name[:ref], a git URL[#ref], or a directory")
-    fetch.add_argument("--source", default="github", choices=("github", "git", "local"))
+    fetch.add_argument("repo", help="owner/name[:ref], a git URL[#ref], a directory, or a catalogue id")
+    fetch.add_argument("--source", default="github", choices=ACCEPTED_SOURCES)
     fetch.add_argument("--commit", help="a commit SHA, full or abbreviated")
     fetch.add_argument("--subdir", help="the sub-directory that holds hubconf.py")
     fetch.add_argument("--hub-dir", help="the hub cache directory (default: torch.hub's rules)")

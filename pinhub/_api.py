@@ -7,11 +7,10 @@ import contextlib
 import types
 from typing import Any
 
+from pinhub import _settings as settings
 from pinhub import hubconf
-from pinhub._catalogue import lookup
 from pinhub._deps import check_requirements
-from pinhub._resolve import Resolved, resolve_spec
-from pinhub._spec import parse_spec
+from pinhub._resolve import Resolved, parse_request, resolve_spec
 from pinhub._trust import TrustRepo, check_trust
 
 METADATA_ATTRIBUTE = "__pinhub__"
@@ -66,6 +65,9 @@ def load(
             any of its code runs).
         EntrypointNotFoundError: the hub has no such entrypoint.
         OfflineCacheMissError: the commit is not cached and the network is off or unreachable.
+        DamagedCacheError: the cached commit was changed and cannot be downloaded again now.
+        CatalogueError: no such catalogue id, or its entry is not pinned yet.
+        ConfigurationError: a ``PINHUB_*`` environment variable has a value pinhub cannot use.
     """
     module, resolved = open_hub(repo_or_dir, source, trust_repo, force_reload, verbose, commit, subdir)
     entry = hubconf.get_entrypoint(module, model)
@@ -148,10 +150,8 @@ def open_hub(
     subdir: str | None,
 ) -> tuple[types.ModuleType, Resolved]:
     """Trust, resolve, check dependencies (before running anything), and import the hub in isolation."""
-    if source == "catalogue":
-        entry = lookup(repo_or_dir)
-        repo_or_dir, source, commit, subdir = entry.repo, entry.source, commit or entry.commit, subdir or entry.subdir
-    spec = parse_spec(repo_or_dir, source, commit, subdir)
+    settings.validate()
+    spec = parse_request(repo_or_dir, source, commit, subdir)
     if spec.source != "local":
         check_trust(spec, trust_repo)
     resolved = resolve_spec(spec, force_reload, verbose)

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pinhub import _settings as settings
+from pinhub._atomic import replace_file
 from pinhub._dirs import repos_root
-from pinhub._http import log, offline_mode, read_url
+from pinhub._http import log, read_url
 from pinhub.errors import CatalogueError, NetworkError, OfflineCacheMissError
 
-DEFAULT_CATALOGUE_URL = "https://pinhub.github.io/pinhub/catalogue.json"
 CATALOGUE_FORMAT = 1
 
 
@@ -47,19 +46,16 @@ class CatalogueEntry:
     verified: bool
 
 
-def catalogue_url() -> str:
-    """The catalogue index to resolve ids with: ``PINHUB_CATALOGUE_URL``, else the public site's."""
-    return os.environ.get("PINHUB_CATALOGUE_URL", "").strip() or DEFAULT_CATALOGUE_URL
-
-
 def lookup(entry_id: str, url: str | None = None) -> CatalogueEntry:
     """The pinned source of catalogue entry ``entry_id``.
 
     Raises:
         CatalogueError: no such entry, or the entry has no commit yet.
         OfflineCacheMissError: the index is not cached and cannot be fetched.
+        ConfigurationError: a ``PINHUB_*`` environment variable has a value pinhub cannot use.
     """
-    url = url or catalogue_url()
+    settings.validate()
+    url = url or settings.catalogue_url()
     entries = {str(e.get("id")): e for e in _read_index(url).get("entries", []) if isinstance(e, dict)}
     if entry_id not in entries:
         known = ", ".join(sorted(entries)) or "none"
@@ -90,7 +86,7 @@ def _cached_copy(url: str) -> Path:
 
 def _read_index(url: str) -> dict[str, Any]:
     cached = _cached_copy(url)
-    if offline_mode():
+    if settings.offline():
         return _read_cached(cached, url, "PINHUB_OFFLINE is set")
     try:
         body, _ = read_url(url)
@@ -125,9 +121,4 @@ def _parse(body: bytes, url: str) -> dict[str, Any]:
 
 def _keep(cached: Path, body: bytes) -> None:
     cached.parent.mkdir(parents=True, exist_ok=True)
-    temporary = cached.with_name(f"{cached.name}.{os.getpid()}.{uuid.uuid4().hex}.incomplete")
-    try:
-        temporary.write_bytes(body)
-        os.replace(temporary, cached)
-    finally:
-        temporary.unlink(missing_ok=True)
+    replace_file(cached, body)

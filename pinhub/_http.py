@@ -9,7 +9,6 @@ import importlib
 import os
 import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
@@ -17,6 +16,8 @@ from urllib.error import HTTPError, URLError
 from urllib.parse import urlparse
 from urllib.request import Request, urlopen
 
+from pinhub import _settings as settings
+from pinhub._atomic import temporary_name
 from pinhub.errors import DownloadError, HashMismatchError, NetworkUnreachableError, OfflineCacheMissError
 
 T = TypeVar("T")
@@ -26,17 +27,6 @@ ATTEMPTS = 3
 BACKOFF_S = 0.2
 TIMEOUT_S = 60.0
 CHUNK = 128 * 1024
-_TRUE = ("1", "true", "yes", "on")
-
-
-def offline_mode() -> bool:
-    """Whether ``PINHUB_OFFLINE`` asks for cache-only operation."""
-    return os.environ.get("PINHUB_OFFLINE", "").strip().lower() in _TRUE
-
-
-def github_base() -> str:
-    """The base URL for GitHub archives and refs (``PINHUB_GITHUB_URL``, for mirrors and tests)."""
-    return os.environ.get("PINHUB_GITHUB_URL", "").strip().rstrip("/") or "https://github.com"
 
 
 def log(message: str) -> None:
@@ -77,7 +67,7 @@ def fetch_to_file(url: str, dst: Path, *, sha256_prefix: str | None = None, prog
         DownloadError: an HTTP error, or a body shorter than announced (after retries).
         NetworkUnreachableError: no connection could be made.
     """
-    tmp = dst.with_name(f"{dst.name}.{os.getpid()}.{uuid.uuid4().hex}.incomplete")
+    tmp = temporary_name(dst)
     try:
         digest = _retrying(lambda: _download_once(url, tmp, progress))
         expected = (sha256_prefix or "").strip().lower()
@@ -130,7 +120,7 @@ def _content_length(response: http.client.HTTPResponse) -> int | None:
 
 
 def _open(url: str) -> http.client.HTTPResponse:
-    if offline_mode():
+    if settings.offline():
         raise OfflineCacheMissError(f"PINHUB_OFFLINE is set: refusing to fetch {url}")
     try:
         response: http.client.HTTPResponse = urlopen(

@@ -15,14 +15,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pinhub import _settings as settings
 from pinhub._archive import Extracted, archive_commit, extract
-from pinhub._cache import Entry, cached_commits, fill, is_complete, record_ref, recorded_ref, verified_manifest
+from pinhub._cache import (
+    Check,
+    Entry,
+    cached_commits,
+    check,
+    describe_files,
+    fill,
+    has_manifest,
+    read_manifest,
+    record_ref,
+    recorded_ref,
+)
+from pinhub._catalogue import lookup
 from pinhub._dirs import dir_was_set, get_dir
-from pinhub._http import log, offline_mode
+from pinhub._http import log
 from pinhub._sources import RepoSource, source_for
-from pinhub._spec import RepoSpec, parse_spec
+from pinhub._spec import CATALOGUE, RepoSpec, parse_source, parse_spec
 from pinhub.errors import (
     ArchiveError,
+    DamagedCacheError,
     DownloadError,
     HubconfError,
     NetworkError,
@@ -74,9 +88,9 @@ def resolve(
     """Resolve a repository to an exact commit and make sure it is in the cache; run none of its code.
 
     Args:
-        repo_or_dir: ``owner/name[:ref]`` (github), a git URL with an optional ``#ref`` (git), or a
-            directory (local).
-        source: ``"github"``, ``"git"`` or ``"local"``.
+        repo_or_dir: ``owner/name[:ref]`` (github), a git URL with an optional ``#ref`` (git), a
+            directory (local), or an entry id of the PinHub catalogue (catalogue).
+        source: ``"github"``, ``"git"``, ``"local"`` or ``"catalogue"``.
         commit: a commit SHA, full or abbreviated.
         subdir: the sub-directory of the repository that holds hubconf.py.
         force_reload: download again even if the commit is cached.
@@ -88,10 +102,25 @@ def resolve(
     Raises:
         RepoSpecError: malformed arguments.
         RefNotFoundError: no such branch, tag or commit.
+        CatalogueError: no such catalogue id, or its entry is not pinned yet.
         OfflineCacheMissError: the commit is not cached and the network is off or unreachable.
+        DamagedCacheError: the cached commit was modified and cannot be downloaded again now.
         HubconfError: the commit has no hubconf.py in ``subdir``.
+        ConfigurationError: a ``PINHUB_*`` environment variable has a value pinhub cannot use.
     """
-    return resolve_spec(parse_spec(repo_or_dir, source, commit, subdir), force_reload, verbose)
+    settings.validate()
+    return resolve_spec(parse_request(repo_or_dir, source, commit, subdir), force_reload, verbose)
+
+
+def parse_request(repo_or_dir: str, source: str, commit: str | None, subdir: str | None) -> RepoSpec:
+    """Parse the user's arguments; a catalogue id is first replaced by the repository, commit and folder it pins.
+
+    A ``commit`` or ``subdir`` given with a catalogue id takes the place of the entry's.
+    """
+    if parse_source(source) == CATALOGUE:
+        entry = lookup(repo_or_dir)
+        repo_or_dir, source, commit, subdir = entry.repo, entry.source, commit or entry.commit, subdir or entry.subdir
+    return parse_spec(repo_or_dir, source, commit, subdir)
 
 
 def resolve_spec(spec: RepoSpec, force_reload: bool = False, verbose: bool = True) -> Resolved:
@@ -103,13 +132,13 @@ def resolve_spec(spec: RepoSpec, force_reload: bool = False, verbose: bool = Tru
     source = source_for(spec)
     commit, fetched = (spec.full_commit, False) if spec.full_commit else _resolve_ref(source, spec)
     entry = Entry(source.root, commit)
-    manifest = None if fetched or force_reload else verified_manifest(entry)
-    if manifest is not None:
+    found = Check(None) if fetched or force_reload else check(entry)
+    if found.manifest is not None:
         if verbose:
             log(f"Using cache found in {entry.path}")
     elif not fetched:
-        _fetch(source, spec, entry, force_reload)
-    return _finish(spec, entry.path, commit, manifest or verified_manifest(entry))
+        _fetch(source, spec, entry, force_reload, found.changed)
+    return _finish(spec, entry.path, commit, found.manifest or read_manifest(entry))
 
 
 def _finish(spec: RepoSpec, repo_path: Path, commit: str | None, manifest: dict[str, Any] | None) -> Resolved:
@@ -127,7 +156,7 @@ def _resolve_ref(source: RepoSource, spec: RepoSpec) -> tuple[str, bool]:
         cached = cached_commits(source.root, spec.commit)
         if len(cached) == 1:
             return cached[0], False
-    if offline_mode():
+    if settings.offline():
         return _cache_only(source, spec, "PINHUB_OFFLINE is set", None), False
     try:
         found = _lookup_ref(source, spec) if spec.commit is None else None
@@ -164,7 +193,7 @@ def _cache_only(source: RepoSource, spec: RepoSpec, reason: str, error: NetworkE
     if len(cached) == 1:
         return cached[0]
     commit = recorded_ref(source.root, spec.ref) if spec.commit is None else None
-    if commit is not None and is_complete(Entry(source.root, commit)):
+    if commit is not None and has_manifest(Entry(source.root, commit)):
         log(f"{reason}: using {spec.describe()} as last resolved, commit {commit}")
         return commit
     if error is not None and not isinstance(error, NetworkUnreachableError):
@@ -175,23 +204,36 @@ def _cache_only(source: RepoSource, spec: RepoSpec, reason: str, error: NetworkE
     ) from error
 
 
-def _fetch(source: RepoSource, spec: RepoSpec, entry: Entry, force: bool) -> None:
-    """Download a known commit into the cache (once across processes)."""
-    if offline_mode():
-        raise OfflineCacheMissError(_miss_message(spec, entry, "PINHUB_OFFLINE is set"))
+def _fetch(source: RepoSource, spec: RepoSpec, entry: Entry, force: bool, changed: tuple[str, ...] = ()) -> None:
+    """Download a known commit into the cache (once across processes); ``changed``: files edited in the cached copy."""
+    if settings.offline():
+        raise _unavailable(spec, entry, "PINHUB_OFFLINE is set", changed)
+    if changed:
+        log(f"{entry.path} was changed after it was downloaded ({describe_files(changed)}); downloading it again")
 
     def build(folder: Path) -> Extracted:
         archive = entry.root / f"{entry.commit}.{os.getpid()}.{uuid.uuid4().hex}.archive.incomplete"
         try:
-            source.fetch_archive(entry.commit, archive)
-            return _extract_checked(archive, folder, entry.commit)
+            origin = source.fetch_archive(entry.commit, archive)
+            return _extract_checked(archive, folder, entry.commit, origin)
         finally:
             archive.unlink(missing_ok=True)
 
     try:
         fill(entry, build, meta={"source": spec.source, "repo": spec.location}, force=force)
     except NetworkUnreachableError as error:
-        raise OfflineCacheMissError(_miss_message(spec, entry, f"the network is unreachable ({error})")) from error
+        raise _unavailable(spec, entry, f"the network is unreachable ({error})", changed) from error
+
+
+def _unavailable(spec: RepoSpec, entry: Entry, reason: str, changed: tuple[str, ...]) -> OfflineCacheMissError:
+    """The error for a commit that must be downloaded while the network cannot be used."""
+    if not changed:
+        return OfflineCacheMissError(_miss_message(spec, entry, reason))
+    return DamagedCacheError(
+        f"{spec.location}@{entry.commit} in the cache ({entry.path}) was changed after it was downloaded "
+        f"({describe_files(changed)}), and it cannot be downloaded again because {reason}. "
+        f"With network access, load it with force_reload=True, or run: {fetch_command(spec, entry.commit, force=True)}"
+    )
 
 
 def _fetch_revision(source: RepoSource, spec: RepoSpec, revision: str) -> str:
@@ -199,13 +241,21 @@ def _fetch_revision(source: RepoSource, spec: RepoSpec, revision: str) -> str:
     source.root.mkdir(parents=True, exist_ok=True)
     archive = source.root / f"download.{os.getpid()}.{uuid.uuid4().hex}.archive.incomplete"
     try:
-        source.fetch_archive(revision, archive)
-        commit = archive_commit(archive)
-        if commit is None or (spec.abbreviated and not commit.startswith(spec.abbreviated)):
-            raise ArchiveError(f"the archive of {spec.describe()} holds commit {commit}, not {revision}")
+        origin = source.fetch_archive(revision, archive)
+        commit = archive_commit(archive, origin)
+        if commit is None:
+            raise ArchiveError(
+                f"the archive of {spec.describe()} from {origin} does not say which commit it holds "
+                "(archives made by git archive, as GitHub's are, do), so it cannot be pinned"
+            )
+        if spec.abbreviated and not commit.startswith(spec.abbreviated):
+            raise ArchiveError(f"the archive of {spec.describe()} from {origin} holds commit {commit}, not {revision}")
         meta = {"source": spec.source, "repo": spec.location}
         fill(
-            Entry(source.root, commit), lambda folder: _extract_checked(archive, folder, commit), meta=meta, force=False
+            Entry(source.root, commit),
+            lambda folder: _extract_checked(archive, folder, commit, origin),
+            meta=meta,
+            force=False,
         )
     finally:
         archive.unlink(missing_ok=True)
@@ -214,12 +264,12 @@ def _fetch_revision(source: RepoSource, spec: RepoSpec, revision: str) -> str:
     return commit
 
 
-def _extract_checked(archive: Path, folder: Path, commit: str) -> Extracted:
+def _extract_checked(archive: Path, folder: Path, commit: str, origin: str) -> Extracted:
     """Extract, refusing an archive that is not of the pinned commit; record each hubconf.py's dependencies."""
-    extracted = extract(archive, folder)
+    extracted = extract(archive, folder, origin)
     if extracted.commit != commit:
         found = extracted.commit or "no commit id"
-        raise ArchiveError(f"expected an archive of commit {commit}, got one with {found}")
+        raise ArchiveError(f"expected an archive of commit {commit}, got one with {found} from {origin}")
     for name in extracted.files:
         if name == HUBCONF or name.endswith(f"/{HUBCONF}"):
             try:
@@ -236,8 +286,8 @@ def _miss_message(spec: RepoSpec, entry: Entry, reason: str) -> str:
     )
 
 
-def fetch_command(spec: RepoSpec, commit: str | None) -> str:
-    """The shell command that puts a request into the cache."""
+def fetch_command(spec: RepoSpec, commit: str | None, *, force: bool = False) -> str:
+    """The shell command that puts a request into the cache (``force``: replacing what is there)."""
     location = spec.location
     if commit is None and spec.ref is not None:
         location += f":{spec.ref}" if spec.source == "github" else f"#{spec.ref}"
@@ -250,5 +300,7 @@ def fetch_command(spec: RepoSpec, commit: str | None) -> str:
         words += ["--subdir", spec.subdir]
     if dir_was_set():
         words += ["--hub-dir", get_dir()]
-    prefix = "PINHUB_OFFLINE=0 " if offline_mode() else ""
+    if force:
+        words.append("--force-reload")
+    prefix = "PINHUB_OFFLINE=0 " if settings.offline() else ""
     return prefix + shlex.join(words)

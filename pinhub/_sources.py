@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import quote
 
+from pinhub import _settings as settings
 from pinhub._cache import git_root, github_root
-from pinhub._http import fetch_to_file, github_base, log, offline_mode, read_url
+from pinhub._http import fetch_to_file, log, read_url
 from pinhub._refs import RefAdvertisementError, RemoteRefs, parse_advertisement, parse_ls_remote
 from pinhub._spec import FULL_SHA, RepoSpec
 from pinhub.errors import (
@@ -38,8 +39,12 @@ class RepoSource(Protocol):
         """Every branch and tag with its commit, and HEAD; None if the server does not say (use archives)."""
         ...
 
-    def fetch_archive(self, rev: str, dest: Path) -> None:
-        """Write a tar archive of the repository at ``rev`` (a commit, branch or tag) to ``dest``."""
+    def fetch_archive(self, rev: str, dest: Path) -> str:
+        """Write a tar archive of the repository at ``rev`` (a commit, branch or tag) to ``dest``.
+
+        Returns:
+            Where the archive came from (its URL), for messages about it.
+        """
         ...
 
 
@@ -52,7 +57,7 @@ def source_for(spec: RepoSpec) -> RepoSource:
     if spec.source == "git":
         return GitSource(spec.location)
     owner, name = spec.owner_name
-    base = github_base()
+    base = settings.github_url()
     if base.startswith("file://"):
         return GitSource(f"{base}/{owner}/{name}.git", root=github_root(owner, name))
     return GitHubSource(owner, name)
@@ -77,7 +82,7 @@ class GitHubSource:
             pass
         return None  # an archive-only mirror, or a repository hidden from this endpoint: the archive will tell
 
-    def fetch_archive(self, rev: str, dest: Path) -> None:
+    def fetch_archive(self, rev: str, dest: Path) -> str:
         url = f"{self._base()}/archive/{quote(rev, safe='/')}.tar.gz"
         log(f'Downloading: "{url}" to {dest.parent}')
         try:
@@ -86,9 +91,10 @@ class GitHubSource:
             if error.status == 404:
                 raise RefNotFoundError(f"{self.owner}/{self.name} has no branch, tag or commit {rev!r}") from error
             raise
+        return url
 
     def _base(self) -> str:
-        return f"{github_base()}/{self.owner}/{self.name}"
+        return f"{settings.github_url()}/{self.owner}/{self.name}"
 
 
 class GitSource:
@@ -101,7 +107,7 @@ class GitSource:
     def list_refs(self) -> RemoteRefs | None:
         return parse_ls_remote(_git("ls-remote", "--", self.url, network=True))
 
-    def fetch_archive(self, rev: str, dest: Path) -> None:
+    def fetch_archive(self, rev: str, dest: Path) -> str:
         log(f"Fetching {self.url} at {rev}")
         self.root.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=self.root, prefix=".fetch-") as work:
@@ -112,6 +118,7 @@ class GitSource:
             if not _try_git("-C", work, "rev-parse", "-q", "--verify", "--end-of-options", f"{rev}^{{commit}}"):
                 raise RefNotFoundError(f"{self.url} has no branch, tag or commit {rev!r}")
             _git("-C", work, "archive", "--format=tar", "--prefix=repo/", "-o", str(dest), f"{rev}^{{commit}}")
+        return f"{self.url} at {rev} (git archive)"
 
 
 def _git(*args: str, network: bool = False) -> str:
@@ -121,7 +128,7 @@ def _git(*args: str, network: bool = False) -> str:
         NetworkUnreachableError: a network command could not connect.
         NetworkError: git failed, or is not installed.
     """
-    if network and offline_mode():
+    if network and settings.offline():
         raise OfflineCacheMissError(f"PINHUB_OFFLINE is set: refusing to run git {args[0]}")
     env = {
         **os.environ,

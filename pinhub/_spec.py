@@ -11,6 +11,9 @@ from pinhub.errors import RepoSpecError
 
 Source = Literal["github", "git", "local"]
 SOURCES: tuple[Source, ...] = ("github", "git", "local")
+# A catalogue id is looked up first (pinhub._resolve.parse_request) and names one of SOURCES.
+CATALOGUE = "catalogue"
+ACCEPTED_SOURCES = (*SOURCES, CATALOGUE)
 
 FULL_SHA = re.compile(r"[0-9a-f]{40}")
 _HEX = re.compile(r"[0-9a-fA-F]{4,40}")
@@ -77,9 +80,9 @@ def parse_spec(
     """
     if not isinstance(repo_or_dir, str) or not repo_or_dir:
         raise RepoSpecError(f"expected a non-empty repository string, got {repo_or_dir!r}")
-    chosen = source.lower() if isinstance(source, str) else source
-    if chosen not in SOURCES:
-        raise RepoSpecError(f'Unknown source: "{source}". Allowed values: "github" | "git" | "local" | "catalogue".')
+    chosen = parse_source(source)
+    if chosen == CATALOGUE:
+        raise RepoSpecError(f"catalogue id {repo_or_dir!r} must be looked up first: pass it to pinhub.resolve or load")
     pinned = _parse_commit(commit)
     clean_subdir = _parse_subdir(subdir)
     if chosen == "local":
@@ -93,6 +96,19 @@ def parse_spec(
         if pinned is not None and not ref.startswith(pinned):
             raise RepoSpecError(f"the repository string pins {ref} but commit= is {pinned}")
     return RepoSpec(cast(Source, chosen), location, ref, pinned, clean_subdir)
+
+
+def parse_source(source: str) -> str:
+    """The source in lower case, if it is one that ``load``, ``list``, ``help`` and ``resolve`` accept.
+
+    Raises:
+        RepoSpecError: any other value.
+    """
+    chosen = source.lower() if isinstance(source, str) else source
+    if chosen not in ACCEPTED_SOURCES:
+        allowed = " | ".join(f'"{name}"' for name in ACCEPTED_SOURCES)
+        raise RepoSpecError(f'Unknown source: "{source}". Allowed values: {allowed}.')
+    return chosen
 
 
 def _parse_commit(commit: str | None) -> str | None:

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 __all__ = [
     "ArchiveError",
+    "CatalogueError",
+    "ConfigurationError",
+    "DamagedCacheError",
     "DownloadError",
     "EntrypointNotFoundError",
     "HashMismatchError",
@@ -63,7 +66,11 @@ class DownloadError(NetworkError):
 
 
 class HashMismatchError(PinHubError, RuntimeError):
-    """A downloaded file's SHA-256 digest differs from the expected one (nothing is kept)."""
+    """A file's SHA-256 digest differs from the expected one.
+
+    Raised for a download (which is then not kept), and for a cached file that cannot be downloaded
+    again now; the message names the file, the expected and the actual digest.
+    """
 
 
 class ArchiveError(PinHubError, ValueError):
@@ -75,6 +82,22 @@ class OfflineCacheMissError(PinHubError, FileNotFoundError, ConnectionError):
 
     Raised when ``PINHUB_OFFLINE`` is set or the network is unreachable. The message names the
     missing ``repo@commit`` and the command that fetches it once a network is available.
+    """
+
+
+class DamagedCacheError(OfflineCacheMissError):
+    """Something in the cache changed after it was downloaded, and it cannot be downloaded again now.
+
+    A file of a cached commit was edited, replaced or removed, or a weights file was cut short, while
+    ``PINHUB_OFFLINE`` is set or the network is unreachable. The message names the changed files and
+    how to restore them (``force_reload=True``, or the fetch command, with network access).
+    """
+
+
+class ConfigurationError(PinHubError, ValueError):
+    """An environment variable pinhub reads (``PINHUB_*``) has a value it cannot use.
+
+    The message names the variable, the value, and the values it accepts.
     """
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,8 @@ import pinhub
 from pinhub.errors import CatalogueError, OfflineCacheMissError
 from tests.pinhub.conftest import Widgets
 from tests.pinhub.server import HubServer
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def catalogue(widgets: Widgets, commit: str | None) -> bytes:
@@ -69,3 +74,13 @@ def test_a_local_copy_of_the_index_works_too(widgets: Widgets, tmp_path: Path, m
     index.write_bytes(catalogue(widgets, widgets.third))
     monkeypatch.setenv("PINHUB_CATALOGUE_URL", index.as_uri())
     assert pinhub.catalogue_entry("widgets").commit == widgets.third
+
+
+def test_resolve_and_the_command_line_take_catalogue_ids_too(published: Widgets) -> None:
+    resolved = pinhub.resolve("widgets", source="Catalogue", verbose=False)
+    assert (resolved.source, resolved.repo, resolved.commit) == ("github", "acme/widgets", published.first)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "pinhub", "fetch", "widgets", "--source", "catalogue"]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"acme/widgets@{published.first}\t{resolved.path}\n"

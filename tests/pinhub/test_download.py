@@ -1,4 +1,4 @@
-"""Weights downloads: full SHA-256 checks, atomic writes, weights_only by default, the shared checkpoints folder."""
+"""Weights: full SHA-256 checks on downloads and cache hits, atomic writes, cut-off files, weights_only by default."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ import pytest
 import torch
 
 import pinhub
-from pinhub.errors import DownloadError, HashMismatchError
+from pinhub.errors import DamagedCacheError, DownloadError, HashMismatchError, OfflineCacheMissError
 from tests.pinhub.server import HubServer
+from tests.pinhub.tampering import edit_in_place, flip_last_byte
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -114,3 +115,107 @@ def test_progress_bar_only_on_a_terminal(weights: tuple[str, bytes, str], tmp_pa
     os.close(controller)
     assert on_terminal.returncode == 0
     assert "100" in shown and ("%" in shown or "B" in shown)
+
+
+def cached_path(url: str) -> Path:
+    return Path(pinhub.get_dir()) / "checkpoints" / url.rsplit("/", 1)[1]
+
+
+def downloads(server: HubServer) -> int:
+    return sum("/weights/" in path for path in server.requests)
+
+
+@pytest.mark.parametrize("how", ["sha256", "check_hash"])
+def test_a_cached_file_that_no_longer_matches_its_hash_is_downloaded_again(
+    weights: tuple[str, bytes, str], server: HubServer, capsys: pytest.CaptureFixture[str], how: str
+) -> None:
+    url, data, digest = weights
+    expected = {"sha256": digest} if how == "sha256" else {"check_hash": True}
+    pinhub.load_state_dict_from_url(url, **expected)
+    cached = cached_path(url)
+    edit_in_place(cached, flip_last_byte(data))
+    capsys.readouterr()
+    state = pinhub.load_state_dict_from_url(url, **expected)
+    assert torch.equal(state["weight"], torch.arange(4.0))
+    assert cached.read_bytes() == data
+    assert downloads(server) == 2
+    message = capsys.readouterr().err
+    wanted = digest if how == "sha256" else digest[:8]
+    assert f"the cached file {cached} does not have the expected SHA-256 {wanted}" in message
+    assert f"(it has {hashlib.sha256(flip_last_byte(data)).hexdigest()})" in message
+
+
+def test_offline_a_mismatching_cached_file_is_an_error_that_keeps_it(
+    weights: tuple[str, bytes, str], server: HubServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, data, digest = weights
+    pinhub.load_state_dict_from_url(url, sha256=digest)
+    cached = cached_path(url)
+    edit_in_place(cached, flip_last_byte(data))
+    monkeypatch.setenv("PINHUB_OFFLINE", "1")
+    with pytest.raises(HashMismatchError) as raised:
+        pinhub.load_state_dict_from_url(url, sha256=digest)
+    message = str(raised.value)
+    assert str(cached) in message
+    assert f"expected SHA-256 {digest}" in message
+    assert f"it has {hashlib.sha256(flip_last_byte(data)).hexdigest()}" in message
+    assert "PINHUB_OFFLINE is set" in message and f"download {url} again" in message
+    assert cached.read_bytes() == flip_last_byte(data)
+    assert downloads(server) == 1
+
+
+def test_an_untouched_cached_file_is_verified_without_a_download(
+    weights: tuple[str, bytes, str], server: HubServer
+) -> None:
+    url, data, digest = weights
+    for _ in range(3):
+        pinhub.load_state_dict_from_url(url, sha256=digest)
+    assert downloads(server) == 1
+    with pytest.raises(HashMismatchError, match=f'invalid hash value for {url} \\(expected "{"0" * 64}"'):
+        pinhub.load_state_dict_from_url(url, sha256="0" * 64)  # the server's copy does not match either
+    assert cached_path(url).read_bytes() == data
+
+
+@pytest.mark.parametrize("downloaded_by", ["pinhub", "torch.hub"])
+def test_a_cut_short_cached_file_is_named_and_downloaded_again(
+    weights: tuple[str, bytes, str], server: HubServer, capsys: pytest.CaptureFixture[str], downloaded_by: str
+) -> None:
+    url, data, _ = weights
+    if downloaded_by == "pinhub":
+        pinhub.load_state_dict_from_url(url)
+    else:
+        torch.hub.load_state_dict_from_url(url, progress=False)
+    cached = cached_path(url)
+    cached.write_bytes(data[: len(data) // 2])
+    capsys.readouterr()
+    state = pinhub.load_state_dict_from_url(url)
+    assert torch.equal(state["weight"], torch.arange(4.0))
+    assert cached.read_bytes() == data
+    assert f"the cached file {cached} is cut short" in capsys.readouterr().err
+    assert downloads(server) == 2
+
+
+def test_offline_a_cut_short_cached_file_says_how_to_restore_it(
+    weights: tuple[str, bytes, str], server: HubServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, data, _ = weights
+    pinhub.load_state_dict_from_url(url)
+    cached = cached_path(url)
+    cached.write_bytes(data[:100])
+    monkeypatch.setenv("PINHUB_OFFLINE", "1")
+    with pytest.raises(DamagedCacheError) as raised:
+        pinhub.load_state_dict_from_url(url)
+    assert isinstance(raised.value, OfflineCacheMissError)
+    message = str(raised.value)
+    assert f"the cached file {cached} is cut short (100 of the {len(data)} bytes downloaded are left)" in message
+    assert f"Run the same call with network access to download {url} again" in message
+
+
+def test_without_a_hash_a_replaced_file_that_loads_is_used_as_it_is(
+    weights: tuple[str, bytes, str], server: HubServer
+) -> None:
+    url, _, _ = weights
+    pinhub.load_state_dict_from_url(url)
+    cached_path(url).write_bytes(serialized({"weight": torch.ones(2)}))  # as torch.hub would, it is the user's file
+    assert torch.equal(pinhub.load_state_dict_from_url(url)["weight"], torch.ones(2))
+    assert downloads(server) == 1

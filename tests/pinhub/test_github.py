@@ -18,11 +18,13 @@ from pinhub.errors import (
     OfflineCacheMissError,
     RefNotFoundError,
 )
-from tests.pinhub.archives import file, tar_gz
+from tests.pinhub.archives import file, tar_gz, zip_of
 from tests.pinhub.conftest import Widgets
 from tests.pinhub.gitrepos import GitRepo, git
 from tests.pinhub.hubs import affine_hub
 from tests.pinhub.server import HubServer
+
+SOME_COMMIT = "0123456789abcdef0123456789abcdef01234567"
 
 
 def load(repo: str = "acme/widgets", **kwargs: Any) -> Any:
@@ -253,6 +255,30 @@ class TestServerFailures:
             load(commit=widgets.first)
         assert not (cache_root() / widgets.first).exists()
         assert not list(tmp_path.rglob("evil.py"))
+
+    @pytest.mark.parametrize(
+        ("body", "says"),
+        [
+            (tar_gz([file("w/hubconf.py", os.urandom(50_000))], SOME_COMMIT)[:20_000], "is corrupt or truncated: "),
+            (b"<!DOCTYPE html><html>Too many requests</html>", "(it is an HTML or XML page, not a tar archive)"),
+            (zip_of({"w/hubconf.py": b"x = 1\n"}), "(it is a zip file, not a tar archive)"),
+            (tar_gz([file("w/../../evil.py")], SOME_COMMIT), "traversal: w/../../evil.py (in the archive from "),
+        ],
+        ids=["truncated", "html", "zip", "unsafe"],
+    )
+    @pytest.mark.parametrize("pin", ["commit", "branch"])
+    def test_a_bad_archive_is_named_by_its_url(
+        self, widgets: Widgets, server: HubServer, body: bytes, says: str, pin: str
+    ) -> None:
+        server.switches.archive_override["acme/widgets"] = body
+        server.switches.refs = "missing"  # so a branch is resolved from its archive
+        with pytest.raises(ArchiveError) as raised:
+            load(commit=widgets.first) if pin == "commit" else load("acme/widgets:dev")
+        message = str(raised.value)
+        revision = widgets.first if pin == "commit" else "dev"
+        assert f"{server.url}/acme/widgets/archive/{revision}.tar.gz" in message
+        assert says in message
+        assert ".incomplete" not in message and str(cache_root()) not in message
 
     def test_archive_of_another_commit_is_refused(self, widgets: Widgets, server: HubServer) -> None:
         server.switches.archive_override["acme/widgets"] = tar_gz([file("w/hubconf.py")], commit=widgets.second)

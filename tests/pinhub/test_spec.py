@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pinhub._spec import RepoSpec, parse_spec
+from pinhub._spec import ACCEPTED_SOURCES, RepoSpec, parse_source, parse_spec
 from pinhub.errors import RepoSpecError
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
@@ -54,6 +54,13 @@ def test_refuses(args: tuple[str, ...], message: str) -> None:
     with pytest.raises(RepoSpecError, match=message):
         parse_spec(*args)
     assert issubclass(RepoSpecError, ValueError)
+
+
+def test_the_unknown_source_message_lists_exactly_what_is_accepted() -> None:
+    with pytest.raises(RepoSpecError) as raised:
+        parse_source("svn")
+    assert str(raised.value) == 'Unknown source: "svn". Allowed values: "github" | "git" | "local" | "catalogue".'
+    assert [parse_source(name.upper()) for name in ACCEPTED_SOURCES] == list(ACCEPTED_SOURCES)
 
 
 def test_full_and_abbreviated_commits() -> None:
