@@ -1,18 +1,24 @@
 """The loader's cost: pinhub cache hits against ``torch.hub.load(source="local")`` on the same hub, side by side.
 
-Three measurements, on one of this project's example hubs (the digits classifier) served as a git
-repository by a local HTTP server in GitHub's URL shapes:
+On one of this project's example hubs (the digits classifier) served as a git repository by a local
+HTTP server in GitHub's URL shapes:
 
 * cache hit, repeated in one process: ``pinhub.load(..., commit=<sha>)`` (which checks the trust
   list, verifies the cache folder against its manifest and calls the entrypoint) against
-  ``torch.hub.load(folder, source="local")``, interleaved, median of many;
+  ``torch.hub.load(folder, source="local")``, interleaved, median of many; also with the hub in a
+  repository of many files, where verifying the folder costs one ``lstat`` per file;
 * cache hit, the first load in a fresh process (imports already done; the load call only);
+* weights already in the cache: ``pinhub.load_state_dict_from_url(url, sha256=<full hash>)`` against
+  ``torch.hub.load_state_dict_from_url(url, check_hash=True)``, and the same pinhub call right after
+  the file's ctime changed (so its hash is computed again);
 * cold load over 127.0.0.1 into an empty cache: by full commit, and by branch (one more request).
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import io
 import os
 import statistics
 import subprocess
@@ -34,9 +40,15 @@ HUB = ROOT / "examples" / "digits"
 ENTRY = "digits_classifier"
 LIGHT_ENTRY = "digits_transform"
 REPO = "bench/digits"
+LARGE_REPO = "bench/large"
 REPEATS = 41
 FRESH_PROCESSES = 7
 COLD_LOADS = 5
+EXTRA_FILES = 1000
+WEIGHTS_MB = 64
+REHASHES = 5
+# Hits on files verified less than this long after their last change are hashed again (racy stamps).
+SETTLE_S = 2.5
 
 FRESH_SCRIPT = """
 import sys, time
@@ -76,13 +88,13 @@ def environment(**values: str) -> Iterator[None]:
                 os.environ[name] = value
 
 
-def same_process(folder: Path, commit: str, entry: str) -> tuple[float, float]:
+def same_process(folder: Path, commit: str, entry: str, repo: str = REPO) -> tuple[float, float]:
     """Median cache-hit load time (torch.hub local, pinhub pinned), interleaved so both see the same machine."""
     theirs: list[float] = []
     ours: list[float] = []
     for _ in range(REPEATS):
         theirs.append(timed(lambda: torch.hub.load(str(folder), entry, source="local", verbose=False)))  # type: ignore[no-untyped-call]
-        ours.append(timed(lambda: pinhub.load(REPO, entry, commit=commit, verbose=False)))
+        ours.append(timed(lambda: pinhub.load(repo, entry, commit=commit, verbose=False)))
     return median_ms(theirs), median_ms(ours)
 
 
@@ -96,6 +108,50 @@ def fresh_process(folder: Path, commit: str) -> tuple[float, float]:
             done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
             samples[kind].append(float(done.stdout.strip().splitlines()[-1]))
     return median_ms(samples["torch"]), median_ms(samples["pinhub"])
+
+
+def weights_hits(scratch: Path, server: HubServer) -> tuple[float, float, float]:
+    """Median cache-hit time of a weights file (torch.hub, pinhub with sha256=), and pinhub's after a change."""
+    buffer = io.BytesIO()
+    torch.save({"weight": torch.zeros(WEIGHTS_MB * 2**18)}, buffer)
+    data = buffer.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
+    path = f"/weights/bench-{digest[:8]}.pt"
+    server.files[path] = data
+    url = server.url + path
+    theirs_dir, ours_dir = str(scratch / "weights-torch"), str(scratch / "weights-pinhub")
+    load_theirs = functools.partial(
+        torch.hub.load_state_dict_from_url, url, model_dir=theirs_dir, check_hash=True, progress=False
+    )
+    load_ours = functools.partial(pinhub.load_state_dict_from_url, url, model_dir=ours_dir, sha256=digest)
+    load_theirs()
+    load_ours()
+    time.sleep(SETTLE_S)
+    load_ours()
+    theirs: list[float] = []
+    ours: list[float] = []
+    for _ in range(REPEATS):
+        theirs.append(timed(load_theirs))
+        ours.append(timed(load_ours))
+    cached = Path(ours_dir) / path.rsplit("/", 1)[1]
+    changed: list[float] = []
+    for _ in range(REHASHES):
+        os.chmod(cached, cached.stat().st_mode)  # same content, new ctime: the hash must be computed again
+        changed.append(timed(load_ours))
+    return median_ms(theirs), median_ms(ours), median_ms(changed)
+
+
+def large_repository(scratch: Path, server: HubServer) -> tuple[Path, str]:
+    """The digits hub at the root of a repository that also holds many small files; cached and settled."""
+    repo = GitRepo(scratch / "large")
+    files: dict[str, str | bytes | None] = {
+        str(p.relative_to(HUB)): p.read_bytes() for p in HUB.rglob("*") if p.is_file()
+    }
+    files.update({f"data/part{n // 100}/file{n}.txt": f"line {n}\n" for n in range(EXTRA_FILES)})
+    commit = repo.commit(files)
+    server.add(LARGE_REPO, repo.path)
+    pinhub.load(LARGE_REPO, LIGHT_ENTRY, commit=commit, trust_repo=True, verbose=False)
+    return repo.path, commit
 
 
 def cold(scratch: Path, commit: str) -> tuple[float, float]:
@@ -121,10 +177,17 @@ def main() -> None:
             with environment(TORCH_HOME=str(scratch / "torch"), PINHUB_GITHUB_URL=server.url):
                 pinhub.load(REPO, ENTRY, commit=commit, trust_repo=True, verbose=False)
                 torch.hub.load(str(repo.path), ENTRY, source="local", verbose=False)  # type: ignore[no-untyped-call]
+                large_path, large_commit = large_repository(scratch, server)
+                time.sleep(SETTLE_S)  # real cache hits come long after the download, when the stamps have settled
+                large = same_process(large_path, large_commit, LIGHT_ENTRY, LARGE_REPO)
+                theirs_weights, ours_weights, changed_weights = weights_hits(scratch, server)
                 rows = [
                     (f"cache hit, same process ({REPEATS} loads)", *same_process(repo.path, commit, ENTRY)),
                     (f"  the same, {LIGHT_ENTRY} (loader cost only)", *same_process(repo.path, commit, LIGHT_ENTRY)),
+                    (f"  the same, in a repository of {EXTRA_FILES} more files", *large),
                     (f"cache hit, first load in a new process ({FRESH_PROCESSES})", *fresh_process(repo.path, commit)),
+                    (f"weights hit, {WEIGHTS_MB} MB, sha256= ({REPEATS} loads)", theirs_weights, ours_weights),
+                    (f"  the same, after the file changed ({REHASHES}; re-hash)", theirs_weights, changed_weights),
                 ]
                 cold_sha, cold_branch = cold(scratch, commit)
         finally:
