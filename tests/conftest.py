@@ -66,4 +66,5 @@ def isolated_caches(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     monkeypatch.setenv("PINHUB_BUILD_CACHE", str(root / "build-cache"))
     monkeypatch.delenv("PINHUB_OFFLINE", raising=False)
     monkeypatch.delenv("PINHUB_GITHUB_URL", raising=False)
+    monkeypatch.delenv("PINHUB_CATALOGUE_URL", raising=False)
     return root
