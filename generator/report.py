@@ -159,14 +159,17 @@ def _device_cell(record: EntryLock | None, device: str) -> str:
 
 
 def unverified_entries(catalogue: Catalogue, lock: Lock, ids: Collection[str] | None = None) -> list[str]:
-    """Ids of entries (of `ids`, default all) that --strict fails on: any verdict but "verified", or data
-    kept from an earlier build because the repository could not be fetched. Entries awaiting a pin are
-    not counted."""
+    """Ids of entries (of `ids`, default all) that --strict fails on: never built, failed, unfetchable, or
+    showing data kept from an earlier build because the repository could not be fetched this time.
+
+    An entry introspected but with nothing loaded, because each of its loads needs the network or the
+    catalogue skips it, passes: its page says why. Entries awaiting a pin are not counted either.
+    """
     bad = []
     for entry in catalogue.models:
         if (ids is not None and entry.id not in ids) or entry.awaiting_pin is not None:
             continue
         record = lock.entries.get(entry.id)
-        if record is None or record.verdict != "verified" or record.stale:
+        if record is None or record.verdict in ("failed", "unfetchable") or record.stale:
             bad.append(entry.id)
     return bad

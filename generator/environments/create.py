@@ -19,7 +19,8 @@ from pathlib import Path
 
 from generator.errors import GeneratorError
 from generator.fetch.locks import LockTimeoutError, file_lock
-from generator.lock.records import Environment
+from generator.environments.requirements import requirement_name
+from generator.lock.records import Environment, normalise_name
 
 COMPLETE = ".pinhub-complete"  # written last: its presence means every package is installed
 RESOLVE_TIMEOUT = 600.0
@@ -124,8 +125,9 @@ def _is_complete(path: Path, record: Environment) -> bool:
 
 
 def _resolver_message(request: EnvironmentRequest, stderr: str) -> str:
-    culprit = _culprit(stderr)
-    wanted = culprit or ", ".join(request.requirements[2:] or request.requirements)
+    culprit = normalise_name(requirement_name(_culprit(stderr)))
+    named = [line for line in request.requirements if normalise_name(requirement_name(line)) == culprit]
+    wanted = ", ".join(named) or _culprit(stderr) or ", ".join(request.requirements)
     return f"cannot install {wanted}: {_tail(stderr)}"
 
 

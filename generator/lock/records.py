@@ -204,10 +204,11 @@ class EntryLock(_Record):
 
     @property
     def verdict(self) -> Verdict:
-        """The one pass/fail rule: failed when the import or a featured load failed anywhere;
-        verified when a featured entrypoint loaded somewhere; unfetchable when no build ever reached it."""
+        """The one pass/fail rule: failed when the import or a featured load failed anywhere; verified when
+        a featured entrypoint loaded somewhere; unverified when none was loaded (each needed the network,
+        or the catalogue skips it); unfetchable when no build ever reached the repository."""
         if not self.verified:
-            return "unfetchable" if self.stale else "unverified"
+            return "unfetchable" if self.stale else "failed"
         states = [self.device_state(device) for device in DEVICES]
         if self.introspection_error or self.environment_error or "failed" in states:
             return "failed"

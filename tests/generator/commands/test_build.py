@@ -91,9 +91,9 @@ def test_jobs_show_each_step_and_a_summary_table(project: Path, capsys: pytest.C
     for entry_id in IDS:  # not a terminal: one line per step, as a CI log shows it
         assert f"] {entry_id}: fetch\n" in captured.err
         assert f"] {entry_id}: introspect\n" in captured.err
-        assert f"✓ {entry_id}: verified (" in captured.err
+        assert f"? {entry_id}: unverified (" in captured.err  # introspected; the catalogue skips its loads
     header = captured.out.splitlines()[0].split()
-    assert header == ["entry", "commit", "entrypoints", "smoke", "cpu", "smoke", "cuda", "this", "run"]
+    assert header == ["entry", "commit", "featured", "smoke", "cpu", "smoke", "cuda", "this", "run"]
     assert "rebuilt 5 of 5 entries" in captured.out
 
 
@@ -129,25 +129,32 @@ def test_an_entry_the_generator_chokes_on_fails_alone(tmp_path: Path, capsys: py
     assert "Traceback" in capsys.readouterr().err
 
 
-def test_a_package_the_hub_imports_without_declaring_it_is_in_the_key(
+def test_a_package_the_hub_imports_without_declaring_it_is_named_and_requirements_fix_the_key(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """So that installing it rebuilds the entry: the key holds its version, 'missing' until then."""
+    """The build names what is missing; the maintainer's `requirements:` changes what the entry asks for."""
     undeclared = make_hub_repo(tmp_path / "hub", {"hubconf.py": "import undeclared_pkg.models\n" + LIGHT_HUBCONF})
-    project = make_project(tmp_path / "project", CATALOGUE_HEAD + entry_yaml("hub", undeclared.url, undeclared.commit))
+    entry = entry_yaml("hub", undeclared.url, undeclared.commit)
+    project = make_project(tmp_path / "project", CATALOGUE_HEAD + entry)
     assert run(project, "lock", "--quiet") == 0
     record = lock_entries(project / "catalogue" / "catalogue.lock")["hub"]
     assert (record["introspection"], record["missing_packages"]) == ("static", ["undeclared_pkg"])
-    assert record["dependency_versions"] == {"undeclared_pkg": "missing"}
+    assert record["entrypoints"][0]["smoke"]["cpu"]["status"] == "missing-dependency"
     assert run(project, "lock", "--quiet") == 0
     assert "rebuilt 0 of 1 entries" in capsys.readouterr().out
+    catalogue = project / "catalogue" / "catalogue.yaml"
+    catalogue.write_text(catalogue.read_text() + "    requirements: [undeclared_pkg]\n")
+    assert run(project, "lock", "--quiet") == 0
+    assert "rebuilt 1 of 1 entries" in capsys.readouterr().out
+    record = lock_entries(project / "catalogue" / "catalogue.lock")["hub"]
+    assert record["environment_error"].startswith("cannot install undeclared_pkg: ")
 
 
 def test_an_entry_awaiting_a_pin_is_not_fetched_and_strict_lets_it_be(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     good = make_hub_repo(tmp_path / "good", {"hubconf.py": LIGHT_HUBCONF})
-    catalogue = CATALOGUE_HEAD + entry_yaml("good", good.url, good.commit, smoke=NO_SMOKE, dependencies="[pyyaml]")
+    catalogue = CATALOGUE_HEAD + entry_yaml("good", good.url, good.commit, smoke=NO_SMOKE, requirements="[pyyaml]")
     catalogue += entry_yaml("later", "owner/name", awaiting_pin="the upstream has no release yet")
     project = make_project(tmp_path / "project", catalogue)
     assert run(project, "lock", "--strict") == 0
@@ -157,7 +164,7 @@ def test_an_entry_awaiting_a_pin_is_not_fetched_and_strict_lets_it_be(
     assert "awaiting a pin" in captured.out
     entries = lock_entries(project / "catalogue" / "catalogue.lock")
     assert sorted(entries) == ["good"]
-    assert list(entries["good"]["dependency_versions"]) == ["pyyaml"]  # the catalogue's extra ones are in the key
+    assert entries["good"]["requirements"] == ["pyyaml"]  # installed in its environment
 
 
 def test_a_terminal_gets_the_live_display_unless_quiet(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -170,4 +177,4 @@ def test_a_terminal_gets_the_live_display_unless_quiet(project: Path, monkeypatc
     assert run(project, "lock", "--force", "--jobs", "2") == 0
     assert "\x1b[" in live.getvalue()
     # Once done, the table of entries in progress is gone and one line per finished entry remains.
-    assert sorted(line.split(":")[0] for line in live.screen()) == sorted(f"✓ {e}" for e in IDS)
+    assert sorted(line.split(":")[0] for line in live.screen()) == sorted(f"? {e}" for e in IDS)

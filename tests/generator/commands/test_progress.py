@@ -50,9 +50,9 @@ def test_a_log_gets_one_line_per_step_and_no_control_codes() -> None:
     with LiveProgress(log) as progress:
         progress.begin(1)
         progress.stage("alpha", "fetch")
-        progress.finished("alpha", "stale", 0.3)
+        progress.finished("alpha", "unfetchable", 0.3)
     lines = log.getvalue().splitlines()
-    assert [line.split("] ", 1)[1] for line in lines] == ["alpha: fetch", "! alpha: stale (0.3 s)"]
+    assert [line.split("] ", 1)[1] for line in lines] == ["alpha: fetch", "! alpha: unfetchable (0.3 s)"]
     assert "\x1b" not in log.getvalue()
 
 
