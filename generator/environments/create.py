@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from generator.environments.requirements import requirement_name
 from generator.errors import GeneratorError
 from generator.fetch.locks import LockTimeoutError, file_lock
-from generator.environments.requirements import requirement_name
 from generator.lock.records import Environment, normalise_name
 
 COMPLETE = ".pinhub-complete"  # written last: its presence means every package is installed
