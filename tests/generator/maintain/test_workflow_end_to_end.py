@@ -87,9 +87,9 @@ def test_add_check_update_verify_and_publish(tmp_path: Path, capsys: pytest.Capt
         "signature of `tiny`: `(pretrained: bool = False, width: int = 4) -> torch.nn.modules.module.Module` → "
         "`(pretrained: bool = False, width: int = 4, depth: int = 2) -> torch.nn.modules.module.Module`",
         "dependency added: `numpy`",
-        "`tokenizer` on cpu: ok → failed: `RuntimeError: tokenizer data went missing upstream`",
+        "`tokenizer` on cpu: ok → error: `RuntimeError: tokenizer data went missing upstream`",
     ):
-        assert change in report
+        assert change in report, report
     updated = catalogue.read_text(encoding="utf-8")
     assert removed_and_added(added, updated) == [f"-     commit: {upstream.commit}", f"+     commit: {moved.commit}"]
     lock = project / "catalogue" / "catalogue.lock"
