@@ -27,6 +27,7 @@ from generator.lock import read_lock
 from generator.render import example_notebooks
 from tests.generator.site.sitebuild import HOSTILE_ID, BuiltSite
 from tests.notebooks.freshenv import fresh_environment
+from tests.verification import TEST_TORCH
 
 pytestmark = pytest.mark.slow
 
@@ -75,7 +76,8 @@ def test_a_published_notebook_runs_from_a_fresh_environment(site: BuiltSite, tmp
         notebook = nbformat.reads(response.read().decode(), as_version=4)
     install = notebook.cells[1].source
     version = tomllib.loads((site.project / "pyproject.toml").read_text())["project"]["version"]
-    assert install == f"%pip install --quiet {site.url}simple/pinhub/pinhub-{version}-py3-none-any.whl"
+    pinned = f'"torch=={TEST_TORCH.split("+")[0]}"'  # the torch it was verified with (torch alone, here)
+    assert install == f"%pip install --quiet {site.url}simple/pinhub/pinhub-{version}-py3-none-any.whl {pinned}"
     notebook.cells.append(nbformat.v4.new_code_cell("import pinhub\nprint('pinhub from', pinhub.__file__)"))
     python = fresh_environment(tmp_path)
     with ProjectGitHub(site.project, "pinhub/pinhub") as github:

@@ -25,6 +25,8 @@ from typing import Any
 import pytest
 import yaml
 
+from tests import verification
+
 from tests.generator.hubrepos import PROJECT_ROOT, git
 
 HOSTILE_ID = "hostile-widget"
@@ -155,7 +157,8 @@ def catalogue() -> dict[str, Any]:
         "example": textwrap.dedent(HOSTILE_EXAMPLE).strip(),
     }
     tags = [*real.get("tags", []), SEARCH_TAG]
-    return {"categories": real["categories"], "tags": tags, "models": [*examples, hostile]}
+    setting = verification.SETTING  # torch as installed here, not the real catalogue's CUDA pair
+    return {"categories": real["categories"], "tags": tags, "verification": setting, "models": [*examples, hostile]}
 
 
 def build(project: Path, cache: Path) -> str:
