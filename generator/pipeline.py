@@ -13,14 +13,14 @@ from pathlib import Path
 from generator.catalogue import Catalogue, load_catalogue
 from generator.catalogue.model import Entry
 from generator.config import ProjectConfig
-from generator.environments import environments_dir, machine_devices
+from generator.environments import machine_devices
 from generator.errors import GeneratorError, InvalidInputError
 from generator.examples import ExamplesContext, ExamplesReport, cached_examples, run_examples
-from generator.fetch import build_cache_dir
 from generator.lock import MergeReport, Shard, merge_shards, only_devices, read_lock, read_shard, write_lock
 from generator.lock.records import EntryLock, Environment, Lock, ShardLock
 from generator.render import Rendered, example_notebooks, read_votes, render_pages
 from generator.render.notebooks import INSTALL_TAG
+from generator.settings import build_cache_dir, environments_dir
 from generator.site import SiteBuild, build_site, publish_loader
 from generator.verify import Progress, Verification, VerifyContext, verify_entries
 

@@ -9,7 +9,7 @@ spaces ignored); anything else is a `SettingsError` that names the variable and 
 | --- | --- | --- | --- |
 | `PINHUB_OFFLINE` | `offline()` | yes/no: fetch nothing, use only the build cache | no |
 | `PINHUB_BUILD_CACHE` | `build_cache_dir()` | the build's git mirrors and checkouts | `$XDG_CACHE_HOME/pinhub/build` |
-| `PINHUB_SANDBOX_NETNS` | `sandbox_netns()` | yes/no: probes may run in a network namespace | yes |
+| `PINHUB_ENVIRONMENTS` | `environments_dir(cache)` | the verification environments | `environments/` in the cache |
 | `PINHUB_GITHUB_API_URL` | `github_api_url()` | GitHub's GraphQL endpoint (Enterprise, tests) | GitHub's |
 
 The loader (`pinhub`) reads its own variables (`PINHUB_OFFLINE`, `PINHUB_GITHUB_URL`,
@@ -80,9 +80,10 @@ def build_cache_dir() -> Path:
     return Path(base) / "pinhub" / "build"
 
 
-def sandbox_netns() -> bool:
-    """Whether probes may run in a network namespace (`PINHUB_SANDBOX_NETNS`, yes unless turned off)."""
-    return flag("PINHUB_SANDBOX_NETNS", default=True)
+def environments_dir(build_cache: Path) -> Path:
+    """Where verification environments live: $PINHUB_ENVIRONMENTS, else `environments/` in `build_cache`."""
+    configured = os.environ.get("PINHUB_ENVIRONMENTS", "").strip()
+    return Path(configured).expanduser() if configured else build_cache / "environments"
 
 
 def github_api_url() -> str:

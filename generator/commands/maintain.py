@@ -11,7 +11,6 @@ from generator import pipeline
 from generator.commands.build import print_site
 from generator.commands.types import Subparsers
 from generator.config import ProjectConfig
-from generator.fetch import build_cache_dir
 from generator.files import write_text_atomic
 from generator.lock import read_lock
 from generator.maintain import (
@@ -29,6 +28,7 @@ from generator.maintain import (
     update_entries,
 )
 from generator.report import LiveProgress
+from generator.settings import build_cache_dir
 
 ACCELERATORS = ("cpu", "cuda-optional", "cuda")
 

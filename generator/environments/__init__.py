@@ -11,7 +11,6 @@ from generator.environments.create import (
     EnvironmentRequest,
     InstallError,
     ReadyEnvironment,
-    environments_dir,
     prepare_environment,
 )
 from generator.environments.devices import machine_devices
@@ -21,7 +20,6 @@ __all__ = [
     "EnvironmentRequest",
     "InstallError",
     "ReadyEnvironment",
-    "environments_dir",
     "hub_requirements",
     "machine_devices",
     "prepare_environment",

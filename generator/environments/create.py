@@ -53,12 +53,6 @@ class ReadyEnvironment:
         return self.path / "bin" / "python"
 
 
-def environments_dir(build_cache: Path) -> Path:
-    """Where environments live: $PINHUB_ENVIRONMENTS, else `environments/` in the build cache."""
-    configured = os.environ.get("PINHUB_ENVIRONMENTS")
-    return Path(configured) if configured else build_cache / "environments"
-
-
 def prepare_environment(request: EnvironmentRequest, root: Path) -> ReadyEnvironment:
     """The environment for `request`: resolved, then made under `root` unless one with that set exists.
 

@@ -4,7 +4,6 @@ from generator.fetch.checkout import (
     Checkout,
     FetchError,
     FetchRequest,
-    build_cache_dir,
     fetch_checkout,
     git_url,
 )
@@ -17,7 +16,6 @@ __all__ = [
     "FetchError",
     "FetchPolicy",
     "FetchRequest",
-    "build_cache_dir",
     "fetch_checkout",
     "git_url",
 ]

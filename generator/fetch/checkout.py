@@ -13,7 +13,6 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import settings
 from generator.catalogue.model import SHA_PATTERN, is_local_repo
 from generator.catalogue.repos import github_key, is_github_https, unsafe_reason
 from generator.errors import GeneratorError
@@ -76,11 +75,6 @@ class Checkout:
     dirty: bool = False
     content_digest: str = ""
     on_ref: bool | None = None
-
-
-def build_cache_dir() -> Path:
-    """Where the build keeps its git mirrors and checkouts: $PINHUB_BUILD_CACHE, else the user cache."""
-    return settings.build_cache_dir()
 
 
 def fetch_checkout(
