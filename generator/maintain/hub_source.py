@@ -1,4 +1,5 @@
-"""What a hub's source shows without running it (ast only): declared names, imports, weight files and URLs."""
+"""What a hub's files show without running them: hubconf.py's declarations and imports (read by the
+introspect stage's reader), and the weight files and URLs in every Python file (ast only)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from generator.introspect.static import StaticHubconf, read_hubconf
 
 WEIGHT_SUFFIXES = (".pt", ".pth", ".bin", ".ckpt", ".safetensors", ".pth.tar")
 # Functions whose URL argument is a weight file whatever its name ends with.
@@ -42,17 +45,14 @@ class HubSource:
 
 def read_hub_source(hub_dir: Path) -> HubSource:
     """Scan `hub_dir`: hubconf.py's declarations and imports, every Python file's weight URLs."""
-    found = HubSource()
-    hubconf = _parse(hub_dir / "hubconf.py")
-    if hubconf is not None:
-        found.declares_dependencies = any(_assigns(node, "dependencies") for node in hubconf.body)
-        found.imports = _third_party_imports(hubconf, hub_dir)
+    declared = read_hubconf(hub_dir / "hubconf.py")
+    found = HubSource(declares_dependencies=declared.declares_dependencies, imports=_third_party(declared, hub_dir))
     urls: set[str] = set()
     for path in _files(hub_dir):
         if path.name.endswith(WEIGHT_SUFFIXES):
             found.weight_files.append(path.relative_to(hub_dir).as_posix())
         elif path.suffix == ".py":
-            tree = hubconf if path == hub_dir / "hubconf.py" else _parse(path)
+            tree = _parse(path)
             urls.update(weight_urls(tree) if tree is not None else ())
     found.weight_urls = sorted(urls)
     return found
@@ -90,18 +90,8 @@ def _called_name(func: ast.expr) -> str:
     return func.id if isinstance(func, ast.Name) else ""
 
 
-def _assigns(node: ast.stmt, name: str) -> bool:
-    targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
-    return any(isinstance(target, ast.Name) and target.id == name for target in targets)
-
-
-def _third_party_imports(tree: ast.Module, hub_dir: Path) -> list[str]:
-    names: set[str] = set()
-    for node in tree.body:
-        if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
+def _third_party(declared: StaticHubconf, hub_dir: Path) -> list[str]:
+    names = set(declared.imports)
     own = {name for name in names if (hub_dir / f"{name}.py").is_file() or (hub_dir / name).is_dir()}
     return sorted(names - own - set(sys.stdlib_module_names) - {"__future__"})
 

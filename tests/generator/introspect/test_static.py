@@ -46,3 +46,55 @@ def test_a_file_too_deep_to_parse_is_reported_not_raised(tmp_path: Path, express
     (tmp_path / "hubconf.py").write_text(f"x = {expression}\n")
     found = read_hubconf(tmp_path / "hubconf.py")
     assert found.error.split(":")[0] in {"RecursionError", "MemoryError"}
+
+
+CALLABLES_AND_NOT = """
+dependencies: list[str] = ["torch", "numpy"]
+
+from functools import partial
+
+from hub.registry import MODEL_REGISTRY, build, Helper
+
+CONSTANT = 3
+table = {"a": 1}
+numbers = [1, 2]
+made = build()
+
+
+def model(width=4):
+    return width
+
+
+class Net:
+    pass
+
+
+alias = model
+small = partial(model, width=2)
+"""
+
+
+def test_only_names_that_can_be_callables_are_listed(tmp_path: Path) -> None:
+    """Functions, classes, imported names and aliases or partials of them; not constants, dicts, lists or the
+    results of other calls, which the source alone cannot tell from models."""
+    (tmp_path / "hubconf.py").write_text(CALLABLES_AND_NOT)
+    found = read_hubconf(tmp_path / "hubconf.py")
+    assert [(e.name, e.kind) for e in found.entrypoints] == [
+        ("Helper", "imported"),
+        ("Net", "class"),
+        ("alias", "imported"),
+        ("build", "imported"),
+        ("model", "function"),
+        ("partial", "imported"),
+        ("small", "imported"),
+    ]
+    assert found.dependencies == ["torch", "numpy"] and found.declares_dependencies  # annotated, read alike
+
+
+def test_dependencies_that_are_not_a_literal_list_are_an_error_with_their_line(tmp_path: Path) -> None:
+    (tmp_path / "hubconf.py").write_text("import os\n\ndependencies = os.environ['DEPS'].split()\n")
+    found = read_hubconf(tmp_path / "hubconf.py")
+    assert found.dependencies == []
+    assert found.error.endswith(
+        "hubconf.py:3: `dependencies` must be a literal list of strings, got \"os.environ['DEPS'].split()\""
+    )
