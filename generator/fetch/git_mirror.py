@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 import git
 
 from generator import settings
-from generator.fetch.failures import Failure, FailureKind, classify
+from generator.fetch.failures import MISSING_OBJECTS, Failure, FailureKind, classify
 from generator.fetch.locks import LockTimeoutError, file_lock
 from generator.fetch.policy import FetchPolicy
 
@@ -151,7 +151,7 @@ def _mirror(url: str, cache_dir: Path) -> Path:
 def _fetch_commit(mirror: Path, commit: str, attempts: _Attempts) -> None:
     """Fetch just `commit` (shallow) when the server allows it, else everything."""
     repo = git.Repo(mirror)
-    if _has_commit(repo, commit):
+    if _has_commit(repo, commit) and not _missing_object(repo, commit):
         return
     try:
         _run_git(repo, ["fetch", "--depth=1", "--end-of-options", "origin", commit], attempts)
@@ -165,6 +165,9 @@ def _fetch_commit(mirror: Path, commit: str, attempts: _Attempts) -> None:
     if not _has_commit(repo, commit):
         message = f"commit {commit} is not in the repository (was it force-pushed away?)"
         raise GitCommandFailedError(message, "not-found")
+    missing = _missing_object(repo, commit)
+    if missing:  # an earlier fetch that broke off left the commit without all of its tree
+        raise GitCommandFailedError(f"{MISSING_OBJECTS}; {missing}", "missing-objects")
     repo.git.update_ref(f"refs/pinned/{commit}", commit)  # keeps it safe from gc and findable
 
 
@@ -222,6 +225,19 @@ def _host(url: str) -> str:
     if "://" not in url and "@" in url.split(":")[0]:
         return url.split("@", 1)[1].split(":")[0]
     return urlsplit(url).netloc or url
+
+
+def _missing_object(repo: git.Repo, commit: str) -> str:
+    """'' when every object of `commit`'s tree is in the mirror, else git's words for the first missing one.
+
+    A fetch from a copy that lacks objects can leave the commit itself behind without its tree: such a
+    commit must be fetched again (or reported), never checked out half.
+    """
+    try:
+        repo.git.rev_list("--objects", "--no-walk", commit)
+    except git.GitCommandError as error:
+        return _last_line(error).removeprefix("fatal: ")
+    return ""
 
 
 def _has_commit(repo: git.Repo, commit: str) -> bool:

@@ -92,6 +92,12 @@ def test_a_mirror_that_lacks_objects_is_named_and_not_retried(
     assert caught.value.kind == "missing-objects"
     assert pauses == [], "the same copy would lack the same objects: no second try"
     assert policy.unreachable == set(), "the host answered: later entries from it get every try"
+    # The broken fetch may have left the commit in the cache without all of its tree: the next build
+    # must say the same, never check out half a tree ("unable to read tree", "no hubconf.py").
+    with pytest.raises(FetchError) as again:
+        fetch_checkout(FetchRequest(url, served.commit), tmp_path, tmp_path / "cache", policy)
+    assert again.value.kind == "missing-objects"
+    assert str(again.value).startswith(f"cannot fetch {url} at {served.commit[:12]}: {MISSING_OBJECTS}")
 
 
 def fake_ssh(folder: Path, says: str, status: int = 255) -> Path:
