@@ -55,9 +55,12 @@ def _read(path: Path, model: type[Model], fix: str) -> Model:
 
 
 def lock_text(lock: Lock | ShardLock) -> str:
-    """The lock as committed: stable key order and indentation, so diffs show only real changes."""
-    data = lock.model_dump(mode="json", exclude_defaults=False)
-    data["entries"] = dict(sorted(data["entries"].items()))
+    """The lock as committed: stable key order and indentation, so diffs show only real changes.
+
+    Fields at their default (empty, None, False) are left out, which halves the file; reading fills them in.
+    """
+    data = {"format": lock.format, **lock.model_dump(mode="json", exclude_defaults=True)}
+    data["entries"] = dict(sorted(data.get("entries", {}).items()))
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
