@@ -17,13 +17,28 @@ from generator.sandbox import Outcome
 # pinhub imports a hub's own modules under a private package (_pinhub_hub_<hash>.models); users see
 # `models`, and nothing recorded may depend on where the build machine keeps the hub.
 PRIVATE_PACKAGE = re.compile(r"\b_pinhub_hub_[0-9a-f]+\.?")
+# Paths of the machine that built: the probe's scratch home, a verification environment, a checkout in
+# the build cache, the loader's copy. A message keeps what it says of them, not where they were.
+MACHINE_PATHS = (
+    (re.compile(r"/[^\s'\"]*/pinhub-sandbox-[^/\s'\"]+/[^/\s'\"]+/[^/\s'\"]+/home"), "~"),
+    (re.compile(r"/[^\s'\"]*/pinhub-sandbox-[^/\s'\"]+/[^/\s'\"]+/[^/\s'\"]+"), "<scratch>"),
+    (re.compile(r"/[^\s'\"]*/environments/[0-9a-f]{16}/lib/python3\.\d+/site-packages/"), "site-packages/"),
+    (re.compile(r"/[^\s'\"]*/environments/[0-9a-f]{16}/"), "<environment>/"),
+    (re.compile(r"/[^\s'\"]*/checkouts/[^/\s'\"]+-[0-9a-f]{40}/"), ""),
+    (re.compile(r"/[^\s'\"]*/loader/[0-9a-f]{16}/pinhub/"), "pinhub/"),
+)
 MISSING_ARGUMENTS = re.compile(r"missing \d+ required (positional|keyword-only) arguments?")
 NETWORK_ERRORS = {"URLError", "HTTPError", "ConnectionError", "ConnectionRefusedError", "gaierror", "OfflineError"}
 NETWORK_WORDS = re.compile(r"network access is blocked|PINHUB_OFFLINE|Name or service not known|Network is unreachable")
 
 
-def public_text(text: str) -> str:
-    """`text` without pinhub's private package prefixes."""
+def public_text(text: str, hub_dir: Path | None = None) -> str:
+    """`text` without pinhub's private package prefixes, and without the build machine's paths (a path in
+    the hub's folder becomes relative to it), so what is recorded is the same on every machine."""
+    if hub_dir is not None:
+        text = text.replace(f"{hub_dir}/", "")
+    for pattern, replacement in MACHINE_PATHS:
+        text = pattern.sub(replacement, text)
     return PRIVATE_PACKAGE.sub("", text)
 
 
@@ -33,8 +48,8 @@ def classify(outcome: Outcome, timeout: float, hub_dir: Path) -> tuple[Status, s
     if result is None:
         if outcome.timed_out:
             return "timeout", f"timed out after {timeout:g} s"
-        return "error", public_text(outcome.failure)
-    message = public_text(f"{result.get('error_type')}: {result.get('message')}")
+        return "error", public_text(outcome.failure, hub_dir)
+    message = public_text(f"{result.get('error_type')}: {result.get('message')}", hub_dir)
     if needs_network(result):
         return "needs-network", message
     missing = missing_packages(result, hub_dir)
