@@ -15,10 +15,11 @@ import re
 import sys
 from collections.abc import Sequence
 
-# PEP 508 name, optional extras and version specifiers; anything else is not installed or shown.
-REQUIREMENT = re.compile(
-    r"^[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9._, -]+\])?\s*([<>=!~]=?\s*[A-Za-z0-9.*+!-]+\s*,?\s*)*$"
-)
+from generator.catalogue.model import REQUIREMENT_PATTERN
+
+# PEP 508 name, optional extras and version specifiers (the catalogue's own rule for `requirements:`);
+# anything else is not installed or shown.
+REQUIREMENT = re.compile(REQUIREMENT_PATTERN)
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*")
 # Import names whose distribution on PyPI has another name. The first group is what the hubs of the
 # catalogue declare or import; the rest are common in other hubs. Names that differ only in `_`
@@ -56,15 +57,18 @@ DISTRIBUTIONS = {
     "umap": "umap-learn",
     "zmq": "pyzmq",
 }
-PROVIDED = {"torch", "torchvision", "pinhub"}  # the verification pair, and the loader itself
+PAIR = frozenset({"torch", "torchvision", "pinhub"})  # the verification pair, and the loader itself
 STANDARD_LIBRARY = frozenset(sys.stdlib_module_names)  # e.g. `dataclasses`, still listed by older hubs
 
 
-def hub_requirements(dependencies: Sequence[str], extra: Sequence[str] = ()) -> tuple[list[str], list[str]]:
+def hub_requirements(
+    dependencies: Sequence[str], extra: Sequence[str] = (), provided: frozenset[str] = PAIR
+) -> tuple[list[str], list[str]]:
     """(requirement lines, rejected entries) for a hub's `dependencies` plus the catalogue's `extra` lines.
 
-    Import names become distributions; torch, torchvision (provided by the verification pair), pinhub
-    and the standard library are dropped (`pip install dataclasses` would fetch an obsolete backport).
+    Import names become distributions; what is `provided` otherwise (by default torch and torchvision,
+    which the verification pair brings, and pinhub) and the standard library are dropped
+    (`pip install dataclasses` would fetch an obsolete backport).
     """
     accepted: list[str] = []
     rejected: list[str] = []
@@ -74,7 +78,7 @@ def hub_requirements(dependencies: Sequence[str], extra: Sequence[str] = ()) -> 
             rejected.append(text)
             continue
         name = requirement_name(text)
-        if name in PROVIDED or name.split(".")[0] in STANDARD_LIBRARY:
+        if name in provided or name.split(".")[0] in STANDARD_LIBRARY:
             continue
         accepted.append(distribution(name) + text[len(name) :])
     return list(dict.fromkeys(accepted)), rejected

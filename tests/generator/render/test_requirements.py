@@ -7,10 +7,9 @@ import pytest
 
 from generator.catalogue import Catalogue
 from generator.config import load_config
+from generator.environments.requirements import DISTRIBUTIONS, distribution
 from generator.lock.records import Environment
 from generator.render.requirements import (
-    DISTRIBUTIONS,
-    distribution,
     install_requirements,
     pinned,
     pip_install_line,
