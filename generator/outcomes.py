@@ -13,10 +13,8 @@ from typing import Any
 
 from generator.lock.records import Status
 from generator.sandbox import Outcome
+from pinhub._isolation import public_name
 
-# pinhub imports a hub's own modules under a private package (_pinhub_hub_<hash>.models); users see
-# `models`, and nothing recorded may depend on where the build machine keeps the hub.
-PRIVATE_PACKAGE = re.compile(r"\b_pinhub_hub_[0-9a-f]+\.?")
 # Paths of the machine that built: the probe's scratch home, a verification environment, a checkout in
 # the build cache, the loader's copy. A message keeps what it says of them, not where they were.
 MACHINE_PATHS = (
@@ -39,7 +37,7 @@ def public_text(text: str, hub_dir: Path | None = None) -> str:
         text = text.replace(f"{hub_dir}/", "")
     for pattern, replacement in MACHINE_PATHS:
         text = pattern.sub(replacement, text)
-    return PRIVATE_PACKAGE.sub("", text)
+    return public_name(text)
 
 
 def classify(outcome: Outcome, timeout: float, hub_dir: Path) -> tuple[Status, str]:

@@ -23,7 +23,9 @@ import importlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import inspect
 import os
+import re
 import sys
 import threading
 import types
@@ -33,6 +35,23 @@ from pathlib import Path
 from typing import Any
 
 PREFIX = "_pinhub_hub_"
+# The private package in qualified names ("_pinhub_hub_1f2e….models.Net"), as text shows them.
+PRIVATE_NAME = re.compile(rf"\b{PREFIX}[0-9a-f]+\.?")
+
+
+def public_name(text: str) -> str:
+    """`text` with the private package removed from every qualified name in it: what a torch.hub user sees
+    (`models.Net`), the same wherever the hub's folder is."""
+    return PRIVATE_NAME.sub("", text)
+
+
+def signature_text(obj: Any) -> str:
+    """`obj`'s signature as `inspect` writes it, in public names; '' when it has none."""
+    try:
+        return public_name(str(inspect.signature(obj)))
+    except (TypeError, ValueError):
+        return ""
+
 
 # Module state that isolation needs: the hubs imported so far (by package, and by folder as given, so a
 # repeated load skips resolving the path), the window stack, and its lock.

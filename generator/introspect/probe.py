@@ -14,21 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-# pinhub imports a hub's own modules under a private package (_pinhub_hub_<hash>.models); a user of
-# torch.hub sees them as `models`, and the lock must not depend on where the build machine keeps the hub.
-PRIVATE_PACKAGE = re.compile(r"\b_pinhub_hub_[0-9a-f]+\.")
-
-
-def public_name(text: str) -> str:
-    """`text` with pinhub's private package prefix removed from every qualified name in it."""
-    return PRIVATE_PACKAGE.sub("", text)
-
-
-def _signature(obj: Any) -> str:
-    try:
-        return public_name(str(inspect.signature(obj)))
-    except (TypeError, ValueError):
-        return ""
+from pinhub._isolation import signature_text
 
 
 def _kind(obj: Any) -> str:
@@ -50,7 +36,7 @@ def _describe(name: str, obj: Any, hub_dir: Path) -> dict[str, str]:
     return {
         "name": name,
         "kind": _kind(obj),
-        "signature": _signature(obj),
+        "signature": signature_text(obj),
         "docstring": _docstring(obj),
         "defined_at": _defined_at(obj, hub_dir),
     }

@@ -16,6 +16,7 @@ from generator.render.links import is_web_url
 from generator.render.markup import code_span, fenced_markup, html_text
 from generator.render.verification import DEVICE_LABELS, STATE_LEGEND, meanings, smoke_cell
 from generator.render.view import ModelView
+from pinhub._isolation import public_name
 
 RECENT = 6  # entries the home page lists as recently updated
 
@@ -122,7 +123,7 @@ def indented(block: str) -> Markup:
 
 def type_name(qualified: str) -> str:
     """A returned type's name without the private module name pinhub imports a hub under."""
-    return re.sub(r"^_pinhub_hub_[0-9a-f]+\.", "", qualified)
+    return public_name(qualified)
 
 
 def seconds(value: float | None) -> str:

@@ -8,25 +8,15 @@ from __future__ import annotations
 
 import inspect
 import json
-import re
 import resource
 import time
 from typing import Any
 
-# pinhub imports a hub's own modules under a private package (_pinhub_hub_<hash>.models); a user of
-# torch.hub sees them as `models`, and the lock must not depend on where the build machine keeps the hub.
-PRIVATE_PACKAGE = re.compile(r"\b_pinhub_hub_[0-9a-f]+\.")
+from pinhub._isolation import public_name, signature_text
 
 
 def _peak_memory_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-
-
-def _signature(obj: Any) -> str:
-    try:
-        return PRIVATE_PACKAGE.sub("", str(inspect.signature(obj)))
-    except (TypeError, ValueError):
-        return ""
 
 
 def _explore(model: Any) -> dict[str, Any]:
@@ -38,7 +28,7 @@ def _explore(model: Any) -> dict[str, Any]:
     attributes = {name: inspect.getattr_static(type(model), name, None) for name in own}
     forward = getattr(model, "forward", None)
     return {
-        "forward_signature": _signature(forward),
+        "forward_signature": signature_text(forward),
         "forward_doc": inspect.getdoc(forward) or "",
         "methods": sorted(name for name, value in attributes.items() if _is_method(value)),
         "properties": sorted(name for name, value in attributes.items() if isinstance(value, property)),
@@ -91,7 +81,7 @@ def run(hub_dir: str, name: str, settings_json: str) -> dict[str, Any]:
     started = time.perf_counter()
     loaded = pinhub.load(hub_dir, name, source="local", trust_repo=True, verbose=False, **settings["kwargs"])
     result: dict[str, Any] = {"ok": True, "seconds": round(time.perf_counter() - started, 4)}
-    result["returned"] = PRIVATE_PACKAGE.sub("", f"{type(loaded).__module__}.{type(loaded).__qualname__}")
+    result["returned"] = public_name(f"{type(loaded).__module__}.{type(loaded).__qualname__}")
     result["is_module"] = isinstance(loaded, torch.nn.Module)
     if isinstance(loaded, torch.nn.Module):
         loaded = loaded.to(device).eval()
