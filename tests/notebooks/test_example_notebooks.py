@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import os
 import re
+import tomllib
 from pathlib import Path
 from urllib.request import urlopen
 
 import nbformat
 import pytest
-import tomllib
 from nbformat.notebooknode import NotebookNode
 
 from generator.catalogue import load_catalogue
