@@ -59,8 +59,15 @@ def prepare_environment(request: EnvironmentRequest, root: Path) -> ReadyEnviron
     Raises:
         InstallError: a requirement cannot be resolved or installed (the message says which, and why).
     """
-    packages = resolve(request)
-    record = Environment(python=request.python, packages=packages)
+    return materialise(Environment(python=request.python, packages=resolve(request)), root)
+
+
+def materialise(record: Environment, root: Path) -> ReadyEnvironment:
+    """The environment holding exactly `record`'s packages, made under `root` unless it is there already.
+
+    Raises:
+        InstallError: a package cannot be installed (the message says which, and why).
+    """
     path = root / record.id
     if not _is_complete(path, record):
         try:

@@ -109,7 +109,7 @@ class EntrypointLock(_Record):
     @property
     def is_helper(self) -> bool:
         """True when every load of it needed arguments or the network: a helper, not a model to feature."""
-        statuses = {result.status for result in self.smoke.values()}
+        statuses = {result.status for result in self.smoke.values()} - {"skipped"}  # loads that were made
         return bool(statuses) and statuses <= {"needs-arguments", "needs-network"}
 
 
