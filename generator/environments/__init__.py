@@ -14,13 +14,16 @@ from generator.environments.create import (
     prepare_environment,
 )
 from generator.environments.devices import machine_devices
-from generator.environments.requirements import hub_requirements
+from generator.environments.requirements import distribution, hub_requirements
+from generator.environments.verification import verification_request
 
 __all__ = [
     "EnvironmentRequest",
     "InstallError",
     "ReadyEnvironment",
+    "distribution",
     "hub_requirements",
     "machine_devices",
     "prepare_environment",
+    "verification_request",
 ]

@@ -11,7 +11,13 @@ import time
 from datetime import UTC, datetime
 
 from generator.catalogue.model import Entry
-from generator.environments import EnvironmentRequest, InstallError, ReadyEnvironment, hub_requirements
+from generator.environments import (
+    EnvironmentRequest,
+    InstallError,
+    ReadyEnvironment,
+    hub_requirements,
+    verification_request,
+)
 from generator.environments import prepare_environment as make_environment
 from generator.environments.loader import loader_path
 from generator.fetch import Checkout, FetchError, FetchRequest, fetch_checkout
@@ -169,8 +175,7 @@ def _smoke_request(
 
 
 def _request(context: VerifyContext, requirements: list[str]) -> EnvironmentRequest:
-    wanted = (*context.verification.requirements(), *requirements)
-    return EnvironmentRequest(python=context.verification.python, requirements=wanted)
+    return verification_request(context.verification, requirements)
 
 
 def _import_settings(environment: ReadyEnvironment, context: VerifyContext) -> ImportSettings:
