@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 from generator import pipeline
-from generator.commands.build import print_site
+from generator.catalogue import load_catalogue
+from generator.catalogue.model import VerificationSetting
+from generator.commands.build import print_site, progress_display
 from generator.commands.types import Subparsers
 from generator.config import ProjectConfig
 from generator.files import write_text_atomic
@@ -23,11 +24,11 @@ from generator.maintain import (
     reactions,
     render_checklist,
     render_diff,
+    render_probe,
     render_update,
     select_ids,
     update_entries,
 )
-from generator.report import LiveProgress
 from generator.settings import build_cache_dir
 
 ACCELERATORS = ("cpu", "cuda-optional", "cuda")
@@ -40,6 +41,13 @@ def register(commands: Subparsers) -> None:
     command.add_argument("--subdir", default="", help="folder of hubconf.py inside the repository")
     command.add_argument("--offline", action="store_true", help="do not send HEAD requests to the weight URLs")
     command.add_argument("--timeout", type=float, default=120.0, metavar="S", help="seconds each load may take")
+    command.add_argument(
+        "--requirement",
+        action="append",
+        default=[],
+        metavar="REQ",
+        help="also install this PEP 508 requirement in the hub's environment, as an entry's requirements: (repeatable)",
+    )
     command.set_defaults(handler=_check_repo)
 
     command = commands.add_parser("add", help="pin URL[@REF] and append a pre-filled entry to catalogue.yaml")
@@ -47,13 +55,14 @@ def register(commands: Subparsers) -> None:
     command.add_argument("--id", dest="entry_id", default="", help="the entry's id (default: from the repo name)")
     command.add_argument("--subdir", default="", help="folder of hubconf.py inside the repository")
     command.add_argument("--category", default="", help="a declared category (default: the first one)")
+    command.add_argument("--timeout", type=float, default=120.0, metavar="S", help="seconds each load may take")
     command.set_defaults(handler=_add)
 
     command = commands.add_parser("update", help="move entries that follow a branch or tag; report what changed")
     command.add_argument("ids", nargs="*", metavar="ID", help="entries to update (default: all that follow a ref)")
     command.add_argument("--dry-run", action="store_true", help="only say which pins would move")
     command.add_argument("--quiet", action="store_true", help="no progress display")
-    command.set_defaults(handler=_update)
+    command.set_defaults(handler=_update, exclusive=True)
 
     command = commands.add_parser("lock-diff", help="what newly fails, recovered or changed between two locks")
     command.add_argument("old", type=Path, help="the earlier lock (a missing file counts as empty)")
@@ -72,31 +81,54 @@ def register(commands: Subparsers) -> None:
     command.set_defaults(handler=_entries)
 
     command = commands.add_parser("site", help="render and build the website from catalogue + committed lock")
-    command.set_defaults(handler=_site)
+    command.set_defaults(handler=_site, exclusive=True)
 
 
 def _check_repo(config: ProjectConfig, arguments: argparse.Namespace) -> int:
-    options = CheckOptions(subdir=arguments.subdir, offline=arguments.offline, smoke_timeout=arguments.timeout)
+    options = CheckOptions(
+        subdir=arguments.subdir,
+        offline=arguments.offline,
+        smoke_timeout=arguments.timeout,
+        verification=_verification(config),
+        requirements=tuple(arguments.requirement),
+    )
     report = check_repo(arguments.spec, build_cache_dir(), options)
     print(render_checklist(report))
     return 1 if report.failed else 0
 
 
+def _verification(config: ProjectConfig) -> VerificationSetting:
+    """The catalogue's verification pair (its default when there is no catalogue here: a model owner's checkout)."""
+    if not config.catalogue.is_file():
+        return VerificationSetting()
+    return load_catalogue(config.catalogue).verification
+
+
 def _add(config: ProjectConfig, arguments: argparse.Namespace) -> int:
-    options = AddOptions(entry_id=arguments.entry_id, subdir=arguments.subdir, category=arguments.category)
+    options = AddOptions(
+        entry_id=arguments.entry_id,
+        subdir=arguments.subdir,
+        category=arguments.category,
+        smoke_timeout=arguments.timeout,
+    )
     added = add_entry(config, arguments.spec, options, build_cache_dir())
     pin = f"{added.ref} = {added.commit}" if added.commit else "a folder of this project"
     print(f"added entry {added.entry_id!r} to {config.catalogue} ({added.repo}, {pin})")
-    found = ", ".join(e.name for e in added.hub.entrypoints) or "none"
-    print(f"entrypoints: {found} ({added.hub.method} introspection{'; ' + added.hub.error if added.hub.error else ''})")
+    if added.probed is None:
+        print(f"not fetched, so nothing was loaded: {added.fetch_error}")
+        print("the entry is pinned; `lock` records it as unfetchable until its commit can be fetched")
+    else:
+        print(render_probe(added.probed))
+        left_out = ", ".join(f"{name} ({why})" for name, why in added.left_out.items())
+        print(f"featured: {', '.join(added.featured) or 'none'}" + (f"; left out: {left_out}" if left_out else ""))
     print(f"complete the fields marked TODO ({', '.join(added.to_complete)}), then verify it:")
     print(f"  python -m generator lock --only {added.entry_id}")
     return 0
 
 
 def _update(config: ProjectConfig, arguments: argparse.Namespace) -> int:
-    with LiveProgress(sys.stderr) as progress:
-        report = update_entries(config, arguments.ids, arguments.dry_run, None if arguments.quiet else progress)
+    with progress_display(arguments.quiet) as progress:
+        report = update_entries(config, arguments.ids, arguments.dry_run, progress)
     print(render_update(report, arguments.dry_run), end="")
     return 1 if report.problems else 0
 

@@ -1,7 +1,9 @@
 """Maintainers' and model owners' tools: check a hub, add it, move pins, and say what changed.
 
 check_repo  the preflight a model owner runs before proposing a model (a checklist and an exit code)
+hub_probe   import and load a hub in a verification environment made as the build makes one
 add         pin a repository's ref to a commit and append a pre-filled entry to catalogue.yaml
+prefill     what add reads from a repository's files: its licence's SPDX id, the arXiv ids it cites
 update      move entries that follow a branch or tag to its current commit, re-verify, report
 lock_diff   what newly fails, what recovered, what changed upstream, between two locks
 selection   which entries a CI job verifies (changed by a pull request, able to use a GPU)
@@ -10,6 +12,7 @@ yaml_edit   round-trip edits of catalogue.yaml that leave the rest of the file b
 
 from generator.maintain.add import Added, AddOptions, add_entry
 from generator.maintain.check_repo import Check, CheckOptions, RepoReport, check_repo, render_checklist, run_checks
+from generator.maintain.hub_probe import ProbedHub, ProbeSettings, probe_hub, render_probe
 from generator.maintain.lock_diff import LockDiff, diff_locks, render_diff
 from generator.maintain.remote import RemoteError, RepoSpec, ResolvedRef, parse_spec, resolve_ref
 from generator.maintain.selection import changed_since, select_ids
@@ -25,6 +28,8 @@ __all__ = [
     "CheckOptions",
     "LockDiff",
     "Move",
+    "ProbeSettings",
+    "ProbedHub",
     "RemoteError",
     "RepoReport",
     "RepoSpec",
@@ -35,8 +40,10 @@ __all__ = [
     "check_repo",
     "diff_locks",
     "parse_spec",
+    "probe_hub",
     "render_checklist",
     "render_diff",
+    "render_probe",
     "render_update",
     "resolve_ref",
     "run_checks",

@@ -118,3 +118,9 @@ def entry_yaml(entry_id: str, repo: str, commit: str | None = None, **extra: str
         lines.append(f"    commit: {commit}")
     lines += [f"    {key}: {value}" for key, value in extra.items()]
     return "\n".join(lines) + "\n"
+
+
+def drop_blob(path: Path, name: str) -> None:
+    """Delete the object of file `name` at HEAD from the repo at `path`, as a mirror that lacks large files does."""
+    blob = git(path, "rev-parse", f"HEAD:{name}")
+    (path / ".git" / "objects" / blob[:2] / blob[2:]).unlink()

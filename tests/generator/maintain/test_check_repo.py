@@ -11,9 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from generator.catalogue.model import VerificationSetting
 from generator.cli import main
 from generator.maintain import CheckOptions, check_repo, render_checklist, run_checks
-from tests.generator.hubrepos import PROJECT_ROOT, make_hub_repo
+from tests import verification
+from tests.generator.hubrepos import CATALOGUE_HEAD, drop_blob, make_hub_repo, make_project
+
+# The hubs are loaded in environments with the torch installed here, as the catalogue's pair says.
+TEST_PAIR = VerificationSetting.model_validate(verification.SETTING)
 
 GOOD = '''
 dependencies = ["torch"]
@@ -98,6 +103,17 @@ def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
 
 
+# The checks before the weight URLs, all passed.
+PASSED = {
+    "hubconf.py found": "✓",
+    "dependencies declared": "✓",
+    "dependencies importable": "✓",
+    "every entrypoint has a docstring": "✓",
+    "importing hubconf.py is light (no network, little output, quick)": "✓",
+    "a pretrained/weights keyword where weights exist": "✓",
+}
+
+
 def marks(checklist: str) -> dict[str, str]:
     """First words of each check → its mark."""
     found = {}
@@ -111,17 +127,14 @@ def test_a_good_hub_passes_and_an_unreachable_weight_url_is_only_a_warning(
     tmp_path: Path, weights_server: str, closed_port: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     hub = make_hub_repo(tmp_path / "good", {"hubconf.py": GOOD.format(served=weights_server, closed=closed_port)})
-    status = main(["--root", str(PROJECT_ROOT), "check-repo", f"{hub.url}@main"])
-    checklist = capsys.readouterr().out
-    assert status == 0, checklist
+    project = make_project(tmp_path / "project", CATALOGUE_HEAD.replace("models:", "models: []"))
+    status = main(["--root", str(project), "check-repo", f"{hub.url}@main"])
+    captured = capsys.readouterr()
+    checklist = captured.out
+    assert status == 0, checklist + captured.err
     assert f"@main ({hub.commit[:12]})" in checklist
     assert marks(checklist) == {
-        "hubconf.py found": "✓",
-        "dependencies declared": "✓",
-        "dependencies importable": "✓",
-        "every entrypoint has a docstring": "✓",
-        "importing hubconf.py is light (no network, little output, quick)": "✓",
-        "a pretrained/weights keyword where weights exist": "✓",
+        **PASSED,
         "weight URLs answer": "!",
         "tiny(pretrained=False) loads on CPU without network": "✓",
         "tokenizer() loads on CPU without network": "✓",
@@ -133,7 +146,7 @@ def test_a_good_hub_passes_and_an_unreachable_weight_url_is_only_a_warning(
 
 def test_a_bad_hub_fails_each_check_and_says_how_to_fix_it(tmp_path: Path, weights_server: str) -> None:
     hub = make_hub_repo(tmp_path / "bad", {"hubconf.py": BAD.format(served=weights_server)})
-    report = check_repo(str(hub.path), tmp_path / "cache", CheckOptions(import_seconds=0.5))
+    report = check_repo(str(hub.path), tmp_path / "cache", CheckOptions(import_seconds=0.5, verification=TEST_PAIR))
     checklist = render_checklist(report)
     assert "(working tree)" in checklist
     assert marks(checklist) == {
@@ -162,6 +175,98 @@ def test_a_bad_hub_fails_each_check_and_says_how_to_fix_it(tmp_path: Path, weigh
 
 def test_a_repository_without_hubconf_fails_at_once(tmp_path: Path) -> None:
     (tmp_path / "README.md").write_text("not a hub")
-    checks = run_checks(tmp_path, CheckOptions())
+    checks = run_checks(tmp_path, CheckOptions(verification=TEST_PAIR))
     assert [(c.name, c.status) for c in checks] == [("hubconf.py found", "failed")]
     assert "--subdir" in checks[0].fix
+
+
+UNDECLARED = '''
+dependencies = ["torch"]
+
+import torch
+import yaml  # PyYAML on PyPI: imported, never declared
+
+
+def tiny(pretrained: bool = False) -> torch.nn.Module:
+    """A tiny classifier that describes itself with attrs."""
+    import attr  # attrs on PyPI: imported only when the model is built
+
+    return torch.nn.Linear(4, 3)
+'''
+
+HELPERS = '''
+dependencies = ["torch"]
+
+from pathlib import Path
+
+import torch
+
+
+def tiny(pretrained: bool = False) -> torch.nn.Module:
+    """A tiny classifier."""
+    return torch.nn.Linear(4, 3)
+
+
+def head(features: int) -> torch.nn.Module:
+    """A classification head for `features` inputs (a helper: it needs them)."""
+    return torch.nn.Linear(features, 3)
+
+
+def remote(pretrained: bool = False) -> torch.nn.Module:
+    """A model whose code comes from another hub."""
+    return torch.hub.load("owner/other", "model")
+'''
+
+
+def test_packages_the_hub_imports_without_declaring_them_are_installed_and_named_by_their_pypi_names(
+    tmp_path: Path,
+) -> None:
+    hub = make_hub_repo(tmp_path / "undeclared", {"hubconf.py": UNDECLARED})
+    report = check_repo(f"{hub.url}@main", tmp_path / "cache", CheckOptions(offline=True, verification=TEST_PAIR))
+    checklist = render_checklist(report)
+    assert marks(checklist) == {
+        "hubconf.py found": "✓",
+        "dependencies declared": "!",
+        "dependencies importable": "!",
+        "every entrypoint has a docstring": "✓",
+        "importing hubconf.py is light (no network, little output, quick)": "✓",
+        "a pretrained/weights keyword where weights exist": "✓",
+        "weight URLs answer": "✓",
+        "tiny(pretrained=False) loads on CPU without network": "✓",
+    }
+    # Found in two rounds: the import needs yaml, then building the model needs attr.
+    assert (
+        f"imported with Python {verification.TEST_PYTHON}, torch {verification.TEST_TORCH}, pyyaml, attrs" in checklist
+    )
+    assert "once it had yaml (PyPI: pyyaml), attr (PyPI: attrs), which hubconf.py does not declare" in checklist
+    assert "the catalogue entry needs `requirements: [pyyaml, attrs]`" in checklist
+    assert report.failed == []
+
+
+def test_helpers_and_imported_names_are_not_models_and_a_load_that_needs_the_network_fails(tmp_path: Path) -> None:
+    hub = make_hub_repo(tmp_path / "helpers", {"hubconf.py": HELPERS})
+    report = check_repo(str(hub.path), tmp_path / "cache", CheckOptions(offline=True, verification=TEST_PAIR))
+    checklist = render_checklist(report)
+    assert marks(checklist) == {
+        **PASSED,
+        "weight URLs answer": "✓",
+        "entrypoints are the hub's own": "!",
+        "head() loads on CPU without network": "!",
+        "remote(pretrained=False) loads on CPU without network": "✗",
+        "tiny(pretrained=False) loads on CPU without network": "✓",
+    }
+    assert "names hubconf.py imports from elsewhere (not loaded): Path" in checklist
+    assert "needs arguments, so not a model by itself" in checklist
+    assert "remote(pretrained=False) loads on CPU without network: needs-network: " in checklist
+    assert [check.name for check in report.failed] == ["remote(pretrained=False) loads on CPU without network"]
+
+
+def test_a_commit_whose_files_cannot_be_fetched_is_a_failed_check_not_an_error(tmp_path: Path) -> None:
+    hub = make_hub_repo(tmp_path / "partial", {"hubconf.py": HELPERS, "weights.bin": "0" * 4096})
+    drop_blob(hub.path, "weights.bin")  # as a mirror made without its large files
+    report = check_repo(f"{hub.url}@main", tmp_path / "cache", CheckOptions(offline=True, verification=TEST_PAIR))
+    checklist = render_checklist(report)
+    assert f"@main ({hub.commit[:12]})" in checklist
+    assert "✗ repository fetched: cannot fetch" in checklist
+    assert "the mirror lacks objects of this commit" in checklist
+    assert len(report.checks) == 1
