@@ -140,7 +140,7 @@ def choose_featured(probed: ProbedHub) -> tuple[list[str], dict[str, str]]:
     lock shows why they fail. Never featured: names hubconf.py imports from elsewhere, and those that
     need arguments (helpers or classes to build with the user's own settings).
     """
-    own = [e for e in probed.hub.entrypoints if e.kind in ("function", "class") and e.name not in probed.imported]
+    own = probed.own
     left_out = {name: "imported from elsewhere" for name in probed.imported}
     if not probed.loads:
         return [e.name for e in own], left_out

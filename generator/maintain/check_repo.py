@@ -156,7 +156,7 @@ def _importable(probed: ProbedHub, options: CheckOptions) -> Check:
             return Check(name, "failed", f"hubconf.py still lacks {missing}{why}", fix=fix)
         fix = "import it yourself to see the whole error: cd <repo> && python -c 'import hubconf'"
         return Check(name, "failed", f"hubconf.py does not import: {hub.error}", fix=fix)
-    where = f"{len(_own(probed))} entrypoints, imported with {_environment(probed, options)}"
+    where = f"{len(probed.own)} entrypoints, imported with {_environment(probed, options)}"
     if probed.added:
         names = ", ".join(_pypi(module) for module in probed.added)
         fix = (
@@ -184,7 +184,7 @@ def _environment(probed: ProbedHub, options: CheckOptions) -> str:
 
 def _docstrings(probed: ProbedHub) -> Check:
     name = "every entrypoint has a docstring"
-    own = _own(probed)
+    own = probed.own
     lacking = [e.name for e in own if not e.docstring.strip()]
     if not own:
         return Check(name, "failed", "no entrypoints found", fix="define at least one public function in hubconf.py")
@@ -236,7 +236,7 @@ def _weights_keyword(source: HubSource, probed: ProbedHub) -> Check:
     name = "a pretrained/weights keyword where weights exist"
     if not source.has_weights:
         return Check(name, "ok", "no weight files or URLs in the hub: nothing to switch off")
-    models = [e for e in _own(probed) if not _helper(probed.load(e.name))]
+    models = [e for e in probed.own if not _helper(probed.load(e.name))]
     lacking = [e.name for e in models if not takes_weight_keyword(e.signature)]
     if lacking:
         fix = "add `pretrained: bool = True` (or `weights=`) and load weights only when it is set"
@@ -293,7 +293,7 @@ def _load_checks(probed: ProbedHub) -> list[Check]:
     why = "no verification environment" if probed.environment is None else "hubconf.py does not import"
     return [
         Check(f"{Load(e.name, no_download_kwargs(e.signature), SKIPPED).call} {LOADS}", "skipped", why)
-        for e in _own(probed)
+        for e in probed.own
     ]
 
 
@@ -314,8 +314,7 @@ def _load_check(load: Load) -> Check:
 
 
 def _own(probed: ProbedHub) -> list[EntrypointLock]:
-    """The hub's own entrypoints (functions and classes; not names imported from elsewhere)."""
-    return [e for e in probed.hub.entrypoints if e.kind in ("function", "class") and e.name not in probed.imported]
+    return probed.own
 
 
 def render_checklist(report: RepoReport) -> str:

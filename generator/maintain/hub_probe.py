@@ -110,6 +110,11 @@ class ProbedHub:
     loads: list[Load] = field(default_factory=list)
     imported: list[str] = field(default_factory=list)
 
+    @property
+    def own(self) -> list[EntrypointLock]:
+        """The hub's own entrypoints (not names hubconf.py imports from elsewhere), in its order."""
+        return own_entrypoints(self.hub, self.imported)
+
     def load(self, name: str) -> Load | None:
         """The load of entrypoint `name`, if it was loaded."""
         return next((load for load in self.loads if load.name == name), None)
@@ -143,7 +148,7 @@ def probe_hub(hub_dir: Path, settings: ProbeSettings) -> ProbedHub:
         hub = introspect_hub(hub_dir, _import_settings(environment, settings))
         imported = _imported(hub)
         if hub.method == "dynamic" and settings.smoke:
-            for entrypoint in _loadable(hub, imported):
+            for entrypoint in own_entrypoints(hub, imported):
                 earlier = loads.get(entrypoint.name)
                 if earlier is None or earlier.result.status == "missing-dependency":
                     loads[entrypoint.name] = _load(hub_dir, entrypoint, environment, settings)
@@ -190,11 +195,15 @@ def _imported(hub: HubInfo) -> list[str]:
     """Callables that hubconf.py only imports from outside the hub's folder (its own modules' count as its)."""
     if hub.method != "dynamic":
         return []
-    return [e.name for e in hub.entrypoints if e.kind in ("function", "class") and not e.defined_at]
+    return [e.name for e in hub.entrypoints if not e.defined_at]
 
 
-def _loadable(hub: HubInfo, imported: list[str]) -> list[EntrypointLock]:
-    return [e for e in hub.entrypoints if e.kind in ("function", "class") and e.name not in imported]
+def own_entrypoints(hub: HubInfo, imported: list[str]) -> list[EntrypointLock]:
+    """The hub's own entrypoints, in its order: every callable torch.hub.list lists (functions, classes,
+    partials) when hubconf.py imported, less `imported`; the functions and classes its source defines when not."""
+    if hub.method == "dynamic":
+        return [e for e in hub.entrypoints if e.name not in imported]
+    return [e for e in hub.entrypoints if e.kind in ("function", "class")]
 
 
 def _load(hub_dir: Path, entrypoint: EntrypointLock, environment: ReadyEnvironment, settings: ProbeSettings) -> Load:
