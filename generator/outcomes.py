@@ -27,6 +27,7 @@ MACHINE_PATHS = (
 )
 MISSING_ARGUMENTS = re.compile(r"missing \d+ required (positional|keyword-only) arguments?")
 NETWORK_ERRORS = {"URLError", "HTTPError", "ConnectionError", "ConnectionRefusedError", "gaierror", "OfflineError"}
+READ_ONLY = re.compile(r"\[Errno 30\] Read-only file system")
 NETWORK_WORDS = re.compile(r"network access is blocked|PINHUB_OFFLINE|Name or service not known|Network is unreachable")
 
 
@@ -56,6 +57,8 @@ def classify(outcome: Outcome, timeout: float, hub_dir: Path) -> tuple[Status, s
         return "missing-dependency", f"imports {names}, which neither the hub nor the catalogue declares ({message})"
     if result.get("error_type") == "TypeError" and MISSING_ARGUMENTS.search(str(result.get("message"))):
         return "needs-arguments", message
+    if READ_ONLY.search(str(result.get("message"))):
+        return "error", f"writes into files the sandbox keeps read-only, such as its own folder ({message})"
     return "error", message
 
 

@@ -151,3 +151,23 @@ def test_the_devices_are_found_without_importing_torch_in_the_build() -> None:
     code = "import sys; from generator.environments import machine_devices as m; print(m(), 'torch' in sys.modules)"
     completed = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True)
     assert completed.stdout.startswith("('cpu'") and completed.stdout.split()[-1] == "False", completed.stderr
+
+
+def test_a_hub_writing_into_its_own_folder_is_told_that_the_sandbox_keeps_it_read_only(tmp_path: Path) -> None:
+    hub = tmp_path / "hub"
+    hub.mkdir()
+    (hub / "hubconf.py").write_text(
+        textwrap.dedent(
+            """
+            import os
+
+            def model(pretrained=False):
+                os.makedirs(os.path.join(os.path.dirname(__file__), "downloads"))
+            """
+        ),
+        encoding="utf-8",
+    )
+    result = smoke_entrypoint(SmokeRequest(hub, "model", timeout=120))
+    assert result.status == "error"
+    assert result.reason.startswith("writes into files the sandbox keeps read-only, such as its own folder (OSError")
+    assert not (hub / "downloads").exists()
