@@ -138,6 +138,10 @@ def _with_devices(
 def _settled(entry: Entry, record: EntryLock, info: EntrypointLock, device: str, known: str) -> SmokeResult | None:
     """The result of an entrypoint that is not to be loaded on `device`, and why (None: load it)."""
     settings = entry.smoke.for_entrypoint(info.name)
+    if record.environment_error:
+        return SmokeResult(status="cannot-install", reason=record.environment_error)
+    if record.introspection_error:  # before "not found": a hub that did not import may add names when it does
+        return SmokeResult(status=record.introspection_status, reason=f"not loaded: {record.introspection_error}")
     if not info.found:
         return SmokeResult(status="error", reason=f"hubconf.py has no entrypoint {info.name!r}; it has: {known}")
     if settings.skip:
@@ -145,10 +149,6 @@ def _settled(entry: Entry, record: EntryLock, info: EntrypointLock, device: str,
     if settings.devices is not None and device not in settings.devices:
         wanted = " and ".join(d.upper() for d in settings.devices)
         return skipped(f"the catalogue smoke-loads it on {wanted} only")
-    if record.environment_error:
-        return SmokeResult(status="cannot-install", reason=record.environment_error)
-    if record.introspection_error:
-        return SmokeResult(status=record.introspection_status, reason=f"not loaded: {record.introspection_error}")
     return None
 
 
