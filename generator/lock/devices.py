@@ -36,10 +36,11 @@ def carry_over(record: EntryLock, previous: EntryLock | None, devices: Iterable[
 
 
 def mark_not_run(record: EntryLock, device: str, reason: str) -> None:
-    """Record that no build has smoke-loaded `record` on `device` (e.g. no machine with one)."""
+    """Record that no build has smoke-loaded `record`'s featured entrypoints on `device` (e.g. no machine
+    with one); entrypoints that are not featured are never loaded, so they get no result."""
     record.device_keys.pop(device, None)
     record.environments.pop(device, None)
-    for entrypoint in record.entrypoints:
+    for entrypoint in record.featured:
         entrypoint.smoke[device] = SmokeResult(status="skipped", reason=reason)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -14,6 +14,8 @@ from generator.files import write_text_atomic
 from generator.lock.records import LOCK_FORMAT, Lock, ShardLock
 
 Model = TypeVar("Model", Lock, ShardLock)
+# Levels of the lock written one item per line: the file, its tables, an entry, an entry's lists.
+EXPANDED_DEPTH = 3
 
 
 def read_lock(path: Path) -> Lock:
@@ -61,7 +63,20 @@ def lock_text(lock: Lock | ShardLock) -> str:
     """
     data = {"format": lock.format, **lock.model_dump(mode="json", exclude_defaults=True)}
     data["entries"] = dict(sorted(data.get("entries", {}).items()))
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return _formatted(data, 0) + "\n"
+
+
+def _formatted(value: Any, depth: int) -> str:
+    """JSON with one line per field down to an entry's fields, then one line per entrypoint or package:
+    a diff shows which entrypoint changed, and the file stays short enough to read."""
+    if depth > EXPANDED_DEPTH or not isinstance(value, dict | list) or not value:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    inner = "  " * (depth + 1)
+    if isinstance(value, list):
+        items = [inner + _formatted(item, depth + 1) for item in value]
+        return "[\n" + ",\n".join(items) + "\n" + "  " * depth + "]"
+    fields = [f"{inner}{json.dumps(key)}: {_formatted(value[key], depth + 1)}" for key in sorted(value)]
+    return "{\n" + ",\n".join(fields) + "\n" + "  " * depth + "}"
 
 
 def write_lock(path: Path, lock: Lock | ShardLock) -> bool:
