@@ -1,5 +1,5 @@
 """`python -m generator`: the command line of the site generator."""
 
-from generator.cli import main
+from generator.cli import run
 
-raise SystemExit(main())
+raise SystemExit(run())

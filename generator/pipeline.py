@@ -110,7 +110,7 @@ def select_entries(catalogue: Catalogue, only: Sequence[str], shard: Shard | Non
     awaiting a pin (nothing of theirs can be verified until they have a commit).
 
     Raises:
-        KeyError: `only` names an entry the catalogue lacks (the message lists the known ids).
+        UnknownEntryError: `only` names an entry the catalogue lacks (the message lists the known ids).
     """
     for entry_id in only:
         catalogue.entry(entry_id)  # an unknown id is an error, not a silent no-op

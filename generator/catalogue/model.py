@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from generator.catalogue.repos import GITHUB_REPO_PATTERN as GITHUB_REPO_PATTERN  # where remote.py reads it
 from generator.catalogue.repos import github_name, remote_problem, unsafe_reason
+from generator.errors import GeneratorError
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SHA_PATTERN = r"^[0-9a-f]{40}$"
@@ -23,6 +24,10 @@ VERSION_PATTERN = r"^\d+(\.\d+)*([a-z]+\d*)?(\+[A-Za-z0-9.]+)?$"
 # A PEP 508 requirement without URLs or markers: a name, optional extras, optional version specifiers.
 REQUIREMENT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9._, -]+\])?\s*([<>=!~]=?\s*[A-Za-z0-9.*+!-]+\s*,?\s*)*$"
 Requirement = Annotated[str, StringConstraints(pattern=REQUIREMENT_PATTERN, strip_whitespace=True)]
+
+
+class UnknownEntryError(GeneratorError):
+    """An entry id that the catalogue does not have (a command's --only ID or ID argument, say)."""
 
 
 class _Strict(BaseModel):
@@ -226,11 +231,16 @@ class Catalogue(_Strict):
     models: list[Entry] = Field(default_factory=list)
 
     def entry(self, entry_id: str) -> Entry:
-        """The entry with this id; KeyError naming the known ids otherwise."""
+        """The entry with this id.
+
+        Raises:
+            UnknownEntryError: the catalogue has no such entry (the message lists the known ids).
+        """
         for entry in self.models:
             if entry.id == entry_id:
                 return entry
-        raise KeyError(f"no entry {entry_id!r} in the catalogue; known: {', '.join(e.id for e in self.models)}")
+        known = ", ".join(e.id for e in self.models) or "none"
+        raise UnknownEntryError(f"no entry {entry_id!r} in the catalogue; known: {known}")
 
     def category(self, category_id: str) -> Category:
         """The declared category with this id."""

@@ -1,4 +1,7 @@
-"""The build commands: validate, schema, lock, merge, render, build."""
+"""The build commands: validate, schema, lock, merge, render, build.
+
+`exclusive=True` marks the commands that write the project's outputs: they hold its build lock.
+"""
 
 from __future__ import annotations
 
@@ -35,19 +38,19 @@ def register(commands: Subparsers) -> None:
         "--shard", type=_shard, metavar="I/N", help="verify only the I-th of N slices (needs --output)"
     )
     command.add_argument("--output", type=Path, metavar="PATH", help="write a shard file here, not catalogue.lock")
-    command.set_defaults(handler=_lock)
+    command.set_defaults(handler=_lock, exclusive=True)
 
     command = commands.add_parser("merge", help="combine shard files (lock --shard I/N --output) into catalogue.lock")
     command.add_argument("shard_files", nargs="+", type=Path, metavar="SHARD_FILE")
     command.add_argument("--strict", action="store_true", help="exit 1 when any entry failed or is unverified")
-    command.set_defaults(handler=_merge)
+    command.set_defaults(handler=_merge, exclusive=True)
 
     command = commands.add_parser("build", help="lock, render and build the website, end to end")
     _verify_options(command)
-    command.set_defaults(handler=_build)
+    command.set_defaults(handler=_build, exclusive=True)
 
     command = commands.add_parser("render", help="write the model pages and notebooks from catalogue + lock")
-    command.set_defaults(handler=_render)
+    command.set_defaults(handler=_render, exclusive=True)
 
 
 def _verify_options(command: argparse.ArgumentParser) -> None:
@@ -101,7 +104,7 @@ def _schema(config: ProjectConfig, arguments: argparse.Namespace) -> int:
     return 0
 
 
-def _progress(quiet: bool) -> contextlib.AbstractContextManager[LiveProgress | None]:
+def progress_display(quiet: bool) -> contextlib.AbstractContextManager[LiveProgress | None]:
     """The live display on stderr, or nothing with --quiet (no redrawing thread either)."""
     return contextlib.nullcontext() if quiet else LiveProgress(sys.stderr)
 
@@ -126,7 +129,7 @@ def _lock(config: ProjectConfig, arguments: argparse.Namespace) -> int:
     if arguments.shard and arguments.output is None:
         print("error: --shard needs --output PATH (the shard file that `merge` reads)", file=sys.stderr)
         return 2
-    with _progress(arguments.quiet) as progress:
+    with progress_display(arguments.quiet) as progress:
         report = pipeline.lock(config, _options(arguments, progress))
     catalogue = report.catalogue or pipeline.validate(config)
     shown = _shown(catalogue, report.outcomes if arguments.shard else None)
@@ -149,7 +152,7 @@ def _merge(config: ProjectConfig, arguments: argparse.Namespace) -> int:
 
 
 def _build(config: ProjectConfig, arguments: argparse.Namespace) -> int:
-    with _progress(arguments.quiet) as progress:
+    with progress_display(arguments.quiet) as progress:
         # Entries that could not be fetched under their current key are tried again by `lock` only.
         report, rendered, built = pipeline.build(config, _options(arguments, progress, retry_unfetchable=False))
     catalogue = report.catalogue or pipeline.validate(config)

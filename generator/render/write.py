@@ -4,6 +4,11 @@ docs/models/ holds one page and one notebook per entry, the all-models table, a 
 the images of the example outputs, and `_home.md`, which the home page includes. `docs/catalogue.json`
 is the machine-readable index. Every Markdown file passes through `neutralise_snippets`: no text on a
 generated page can make pymdownx.snippets include, drop or open anything.
+
+The folder is replaced as a whole, so the pages of entries the catalogue no longer has (or that
+another catalogue of the checkout had) go with it. Its `.render-key` holds a hash of what the pages
+are made of and the SHA-256 of the catalogue.json written with them: a render whose inputs match, and
+whose catalogue.json is still that one, writes nothing.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from nbformat.notebooknode import NotebookNode
 
 from generator.catalogue.model import Catalogue
 from generator.config import ProjectConfig
-from generator.files import staged_directory, write_text_atomic
+from generator.files import staged_directory, write_text, write_text_atomic
 from generator.lock.docstrings import read_docstrings
 from generator.lock.records import Lock
 from generator.render.catalogue_json import catalogue_json
@@ -124,6 +129,7 @@ def render_pages(
         return _counts(catalogue, config, executed, written=False)
     views = model_views(catalogue, lock, config, docstrings)
     rows = [_row(view, votes.get(view.entry.id)) for view in views]
+    index = catalogue_json(views, config)
     with staged_directory(config.generated_dir) as folder:
         for view in views:
             _write_model(folder, view, executed.get(view.entry.id))
@@ -133,8 +139,8 @@ def render_pages(
         for category in catalogue.categories:
             members = [row for row in rows if row.view.entry.category == category.id]
             _write_markdown(folder / "categories" / f"{category.id}.md", category_page(category, members))
-        (folder / RENDER_KEY).write_text(key, encoding="utf-8")
-    write_text_atomic(config.docs_dir / CATALOGUE_JSON, catalogue_json(views, config))
+        (folder / RENDER_KEY).write_text(f"{key}\n{_sha256(index)}\n", encoding="utf-8")
+    write_text_atomic(config.docs_dir / CATALOGUE_JSON, index)
     return _counts(catalogue, config, executed, written=True)
 
 
@@ -149,7 +155,7 @@ def _counts(
 
 
 def _write_markdown(path: Path, markdown: str) -> None:
-    path.write_text(neutralise_snippets(markdown), encoding="utf-8")
+    write_text(path, neutralise_snippets(markdown))
 
 
 def render_key(
@@ -189,11 +195,16 @@ def _render_code_digest() -> str:
 
 
 def _already_rendered(config: ProjectConfig, key: str) -> bool:
-    stored = config.generated_dir / RENDER_KEY
+    """Whether the pages were made from these inputs, and catalogue.json is the one written with them."""
     try:
-        return stored.read_text(encoding="utf-8") == key and (config.docs_dir / CATALOGUE_JSON).is_file()
-    except OSError:
+        stored, _, index = (config.generated_dir / RENDER_KEY).read_text(encoding="utf-8").partition("\n")
+        return stored == key and index.strip() == _sha256((config.docs_dir / CATALOGUE_JSON).read_text("utf-8"))
+    except (OSError, ValueError):  # missing, or not text
         return False
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _row(view: ModelView, votes: int | None) -> Row:

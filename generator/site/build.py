@@ -5,7 +5,8 @@ and its output names generated pages (`Error reading page 'models/x.md': …`, `
 contains …`), each is swapped for a short stand-in that says it could not be built and why, and the
 build runs again. The stand-ins live only for the build: the generated pages are put back afterwards,
 so docs/ stays as render wrote it. `SiteBuild.replaced` tells the caller which pages were replaced.
-A failure that names no generated page (a hand-written page, the configuration) still fails the build.
+A failure that names no generated page (a hand-written page, the configuration) still fails the build,
+and a full disk is said as such, with the file MkDocs could not write.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from generator.errors import GeneratorError
-from generator.files import staged_directory
+from generator.files import no_space_error, no_space_reported, staged_directory
 from generator.render.markup import code_span, neutralise_snippets
 
 # Material prints a notice about its maintenance plans on every build; it is not a problem of ours.
@@ -68,6 +69,8 @@ def build_site(mkdocs_yml: Path, site_dir: Path, timeout: float = 900.0, docs_di
     try:
         with staged_directory(site_dir) as staging:
             while (output := _mkdocs(mkdocs_yml, staging, timeout)) is not None:
+                if (full := no_space_reported(output)) is not None:
+                    raise no_space_error(full, site_dir, (staging, site_dir))
                 rejected = {path: error for path, error in rejected_pages(output).items() if path not in replaced}
                 if not rejected or len(replaced) + len(rejected) > MAX_REPLACED:
                     raise SiteBuildError(f"mkdocs build failed:\n{_problems(output)}")
