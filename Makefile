@@ -43,8 +43,9 @@ typecheck: $(STAMP)
 	$(BIN)/mypy examples/digits
 	$(BIN)/mypy examples/digits-vae
 
+# The results (JUnit XML) are what the site's Reliability page shows: `make site` after `make test` has them.
 pytest: $(STAMP) $(TOOLS_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --junitxml=.build/test-results.xml
 
 ## Serve the built site with live reload on http://127.0.0.1:8000
 serve: $(STAMP)

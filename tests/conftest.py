@@ -5,6 +5,9 @@ user's real caches (torch hub, PinHub build cache) and never depend on each othe
 shared by the session instead, because what they hold never changes: uv's package cache (where it
 hard-links environments from) and the verification environments made from it, keyed by their exact
 contents.
+
+The tests of the fault matrix carry `@pytest.mark.fault(row, case)`; their rows and cases, and the
+commit the suite ran at, go into the JUnit XML (`--junitxml`) that the site's Reliability page shows.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -68,3 +71,35 @@ def isolated_caches(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     monkeypatch.delenv("PINHUB_GITHUB_URL", raising=False)
     monkeypatch.delenv("PINHUB_CATALOGUE_URL", raising=False)
     return root
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Record the row and case of every fault-matrix test (`@pytest.mark.fault(row, case)`) as properties
+    of its test case in the JUnit XML, which the site's Reliability page is made from.
+
+    A parametrized test's case ends with its parameters' id, or with the value of the parameter that
+    `@pytest.mark.fault(row, case, param=NAME)` names."""
+    for item in items:
+        marker = item.get_closest_marker("fault")
+        if marker is None:
+            continue
+        row, case = marker.args
+        parameters = getattr(item, "callspec", None)
+        if parameters is not None:
+            name = marker.kwargs.get("param")
+            case = f"{case}: {parameters.params[name] if name else parameters.id}"
+        item.user_properties += [("fault.row", row), ("fault.case", case)]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def commit_under_test(record_testsuite_property: Callable[[str, object], None]) -> None:
+    """The commit the suite runs at (and whether the tree had uncommitted changes), as properties of the
+    JUnit XML's test suite: the Reliability page says which code its results are of."""
+    root = Path(__file__).resolve().parents[1]
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=False)
+    if head.returncode != 0:
+        return
+    status = ["git", "status", "--porcelain", "--untracked-files=no"]
+    changed = subprocess.run(status, cwd=root, capture_output=True, text=True, check=False).stdout.strip()
+    record_testsuite_property("commit", head.stdout.strip())
+    record_testsuite_property("uncommitted changes", "yes" if changed else "no")

@@ -79,6 +79,7 @@ def scene(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Scene:
     return Scene(hub, docs, mark_processes(monkeypatch))
 
 
+@pytest.mark.fault("Hostile code", "a hub writes into the home, /tmp, its checkout and docs/: fails or vanishes")
 def test_writes_outside_the_scratch_folder_fail_or_vanish(scene: Scene) -> None:
     outcome = scene.run(
         """
@@ -97,6 +98,7 @@ def test_writes_outside_the_scratch_folder_fail_or_vanish(scene: Scene) -> None:
     assert (scene.docs / "index.md").read_text() == "# Models\n"
 
 
+@pytest.mark.fault("Hostile code", "a hub starts 2,000 processes: stopped at the process limit")
 def test_a_flood_of_processes_is_stopped_at_the_process_limit(scene: Scene) -> None:
     outcome = scene.run(
         """
@@ -108,6 +110,7 @@ def test_a_flood_of_processes_is_stopped_at_the_process_limit(scene: Scene) -> N
     assert outcome.failure == "started more than 256 processes (threads count too)"
 
 
+@pytest.mark.fault("Hostile code", "a double-forked daemon: dies with the load")
 def test_a_double_forked_daemon_dies_with_the_probe(scene: Scene) -> None:
     outcome = scene.run(
         """
@@ -142,6 +145,7 @@ def server() -> Iterator[socket.socket]:
     listening.close()
 
 
+@pytest.mark.fault("Hostile code", "a hub connects to a server on 127.0.0.1 (socket, ctypes, bash): never reaches it")
 def test_no_way_of_connecting_reaches_a_server_on_the_loopback(scene: Scene, server: socket.socket) -> None:
     port = server.getsockname()[1]
     outcome = scene.run(
@@ -196,6 +200,7 @@ def run_parent(code: str, env: dict[str, str] | None = None) -> subprocess.Popen
     )
 
 
+@pytest.mark.fault("Hostile code", "a hub reads the build's secrets through /proc: finds none")
 def test_the_builds_environment_cannot_be_read_through_proc(scene: Scene) -> None:
     scene.write_hub(
         """
@@ -247,6 +252,7 @@ def wait_until(condition: Callable[[], object], what: str) -> None:
         time.sleep(0.05)
 
 
+@pytest.mark.fault("Hostile code", "the build is killed while hub code runs: the sandbox dies too")
 def test_a_killed_build_takes_its_sandbox_along_and_its_scratch_is_cleared_next_time(scene: Scene) -> None:
     scene.write_hub(
         """
@@ -289,6 +295,7 @@ def test_a_killed_build_takes_its_sandbox_along_and_its_scratch_is_cleared_next_
     assert [group for parent in parents for group in parent.glob(f"{cgroups.PREFIX}{build.pid}-*")] == []
 
 
+@pytest.mark.fault("Hostile code", "no sandbox available: hub code refused unless trusted")
 def test_refused_without_a_sandbox_unless_the_maintainer_trusts_the_hubs(scene: Scene, tmp_path: Path) -> None:
     scene.write_hub('def model():\n    """A model."""\n')
     no_tools = tmp_path / "bin"
@@ -346,6 +353,7 @@ CLASSIC = {
 }
 
 
+@pytest.mark.fault("Hostile code", "classic misbehaviour has a clear outcome")
 @pytest.mark.parametrize("case", sorted(CLASSIC))
 def test_classic_misbehaviour_has_a_clear_outcome(scene: Scene, case: str) -> None:
     hubconf, limits, entrypoint, expected = CLASSIC[case]

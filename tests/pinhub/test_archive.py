@@ -43,6 +43,7 @@ def test_extracts_below_the_top_folder(tmp_path: Path) -> None:
     assert result.links == {"docs/readme": "../hubconf.py"}
 
 
+@pytest.mark.fault("Loader", "an archive with an unsafe member: refused, naming the URL")
 @pytest.mark.parametrize(
     ("members", "message"),
     [
@@ -83,6 +84,7 @@ def test_refuses_unsafe_members(tmp_path: Path, members: list[Member], message: 
     assert not [path for path in target.rglob("*") if path.is_symlink()]  # none left to lead outside later
 
 
+@pytest.mark.fault("Loader", "a truncated archive: an error naming the URL")
 def test_truncated_archive(tmp_path: Path) -> None:
     data = tar_gz([file("repo/big", os.urandom(200_000))], commit=COMMIT)
     archive = tmp_path / "cut.tar.gz"
@@ -91,6 +93,7 @@ def test_truncated_archive(tmp_path: Path) -> None:
         extract(archive, tmp_path / "target")
 
 
+@pytest.mark.fault("Loader", "not an archive: an error naming the URL")
 def test_not_an_archive(tmp_path: Path) -> None:
     archive = tmp_path / "page.tar.gz"
     archive.write_text("<html>rate limited</html>")

@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -193,18 +194,21 @@ FUZZ = settings(
 )
 
 
+@pytest.mark.fault("Loader", "fuzzing extraction: any archive stays inside its folder or fails with an ArchiveError")
 @FUZZ
 @given(archive=archives())
 def test_any_archive_stays_inside_and_fails_only_with_archive_error(archive: bytes) -> None:
     check_extraction(archive)
 
 
+@pytest.mark.fault("Loader", "fuzzing extraction: links through links never lead outside")
 @FUZZ
 @given(archive=linked_archives())
 def test_links_through_links_never_lead_outside(archive: bytes) -> None:
     check_extraction(archive)
 
 
+@pytest.mark.fault("Loader", "fuzzing extraction: a damaged compressed archive fails with an ArchiveError")
 @FUZZ
 @given(archive=damaged_streams())
 def test_damaged_compressed_archives_fail_only_with_archive_error(archive: bytes) -> None:

@@ -30,6 +30,7 @@ def cached(commit: str) -> Path:
     return Path(pinhub.get_dir()) / "pinhub" / "github" / "acme" / "widgets" / commit
 
 
+@pytest.mark.fault("Loader", "an edited cached hub folder (same size and mtime): noticed, downloaded again")
 def test_an_edit_that_keeps_size_and_mtime_is_noticed_and_the_commit_downloaded_again(
     widgets: Widgets, server: HubServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -47,6 +48,7 @@ def test_an_edit_that_keeps_size_and_mtime_is_noticed_and_the_commit_downloaded_
     assert f"Moved {cached(widgets.first)} aside to {aside}" in message
 
 
+@pytest.mark.fault("Loader", "offline, an edited cached hub folder: refused, naming the files and the fix")
 @pytest.mark.parametrize("pin", ["commit", "branch", "abbreviated"])
 def test_offline_an_edited_commit_is_refused_with_the_files_and_the_fix(
     widgets: Widgets, server: HubServer, monkeypatch: pytest.MonkeyPatch, pin: str
@@ -70,6 +72,7 @@ def test_offline_an_edited_commit_is_refused_with_the_files_and_the_fix(
     assert load(**request[pin]).__pinhub__.commit == widgets.third
 
 
+@pytest.mark.fault("Loader", "force_reload replaces an edited cached hub folder")
 def test_force_reload_replaces_an_edited_commit(widgets: Widgets, server: HubServer) -> None:
     load(commit=widgets.first)
     edit_in_place(cached(widgets.first) / "README.md", b"hub 9\n")

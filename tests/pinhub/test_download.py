@@ -51,6 +51,7 @@ def test_full_hash_and_prefix_are_accepted(weights: tuple[str, bytes, str], tmp_
     assert (tmp_path / "full.pt").read_bytes() == data == (tmp_path / "prefix.pt").read_bytes()
 
 
+@pytest.mark.fault("Loader", "a download whose SHA-256 does not match: the old file kept, no temporary left")
 def test_hash_mismatch_keeps_the_old_file_and_no_temp(weights: tuple[str, bytes, str], tmp_path: Path) -> None:
     url, _, digest = weights
     destination = tmp_path / "net.pt"
@@ -63,6 +64,7 @@ def test_hash_mismatch_keeps_the_old_file_and_no_temp(weights: tuple[str, bytes,
     assert os.listdir(tmp_path) == ["net.pt"]
 
 
+@pytest.mark.fault("Loader", "a download cut short: retried, then refused")
 def test_truncated_body_is_retried_then_refused(
     weights: tuple[str, bytes, str], server: HubServer, tmp_path: Path
 ) -> None:
@@ -125,6 +127,7 @@ def downloads(server: HubServer) -> int:
     return sum("/weights/" in path for path in server.requests)
 
 
+@pytest.mark.fault("Loader", "a cached weights file that no longer matches its SHA-256: downloaded again")
 @pytest.mark.parametrize("how", ["sha256", "check_hash"])
 def test_a_cached_file_that_no_longer_matches_its_hash_is_downloaded_again(
     weights: tuple[str, bytes, str], server: HubServer, capsys: pytest.CaptureFixture[str], how: str
@@ -145,6 +148,7 @@ def test_a_cached_file_that_no_longer_matches_its_hash_is_downloaded_again(
     assert f"(it has {hashlib.sha256(flip_last_byte(data)).hexdigest()})" in message
 
 
+@pytest.mark.fault("Loader", "offline, a cached weights file that does not match: an error that keeps it")
 def test_offline_a_mismatching_cached_file_is_an_error_that_keeps_it(
     weights: tuple[str, bytes, str], server: HubServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -164,6 +168,7 @@ def test_offline_a_mismatching_cached_file_is_an_error_that_keeps_it(
     assert downloads(server) == 1
 
 
+@pytest.mark.fault("Loader", "a cache hit: its SHA-256 checked, nothing downloaded")
 def test_an_untouched_cached_file_is_verified_without_a_download(
     weights: tuple[str, bytes, str], server: HubServer
 ) -> None:
@@ -176,6 +181,7 @@ def test_an_untouched_cached_file_is_verified_without_a_download(
     assert cached_path(url).read_bytes() == data
 
 
+@pytest.mark.fault("Loader", "a truncated cached weights file: named, and fetched again")
 @pytest.mark.parametrize("downloaded_by", ["pinhub", "torch.hub"])
 def test_a_cut_short_cached_file_is_named_and_downloaded_again(
     weights: tuple[str, bytes, str], server: HubServer, capsys: pytest.CaptureFixture[str], downloaded_by: str
@@ -195,6 +201,7 @@ def test_a_cut_short_cached_file_is_named_and_downloaded_again(
     assert downloads(server) == 2
 
 
+@pytest.mark.fault("Loader", "offline, a truncated cached weights file: says how to restore it")
 def test_offline_a_cut_short_cached_file_says_how_to_restore_it(
     weights: tuple[str, bytes, str], server: HubServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

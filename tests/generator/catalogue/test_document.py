@@ -22,6 +22,7 @@ def billion_laughs(levels: int = 9) -> str:
     return "\n".join([*lines, "models: []"]) + "\n"
 
 
+@pytest.mark.fault("Catalogue", "a YAML alias bomb (9**9 strings from 1 KB): refused at once, with its line")
 def test_an_alias_bomb_is_refused_at_once_with_its_line(tmp_path: Path) -> None:
     path = write(tmp_path, billion_laughs())
     started = time.monotonic()
@@ -32,12 +33,14 @@ def test_an_alias_bomb_is_refused_at_once_with_its_line(tmp_path: Path) -> None:
     assert "too many nodes: with its aliases expanded the document holds more than 200,000 values" in problem
 
 
+@pytest.mark.fault("Catalogue", "a document of many aliases: refused")
 def test_a_document_of_many_aliases_is_refused(tmp_path: Path) -> None:
     text = "categories: [{id: vision, title: Vision}]\nbase: &b x\nmany: [" + ", ".join(["*b"] * 1001) + "]\n"
     (problem,) = problems(write(tmp_path, text))
     assert "too many aliases: more than 1,000 `*name` references" in problem
 
 
+@pytest.mark.fault("Catalogue", "an alias inside the value it names: refused")
 def test_an_alias_inside_the_value_it_names_is_refused(tmp_path: Path) -> None:
     (problem,) = problems(write(tmp_path, "categories: &loop [*loop]\n"))
     assert problem == f"{tmp_path / 'catalogue.yaml'}:1: alias *loop is used inside the value it names, " + (
@@ -45,11 +48,13 @@ def test_an_alias_inside_the_value_it_names_is_refused(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.fault("Catalogue", "deep nesting: refused")
 def test_deep_nesting_is_refused(tmp_path: Path) -> None:
     (problem,) = problems(write(tmp_path, "categories: " + "[" * 5000 + "]" * 5000 + "\n"))
     assert "nested more than 64 levels deep" in problem
 
 
+@pytest.mark.fault("Catalogue", "a YAML tag that builds objects: refused with its line")
 @pytest.mark.parametrize("tag", ["!!python/object:os.system", "!!set", "!!binary", "!!float", "!custom"])
 def test_tags_that_build_objects_are_refused_with_their_line(tmp_path: Path, tag: str) -> None:
     path = write(tmp_path, VALID.replace("title: Tiny ResNet", f"title: {tag} Tiny"))
@@ -59,6 +64,7 @@ def test_tags_that_build_objects_are_refused_with_their_line(tmp_path: Path, tag
     ]
 
 
+@pytest.mark.fault("Catalogue", "a value that only looks like a date: named with its line")
 def test_a_value_that_only_looks_like_a_date_is_named_with_its_line(tmp_path: Path) -> None:
     path = write(tmp_path, VALID.replace("title: Tiny ResNet", "title: 2024-13-45"))
     assert problems(path) == [
@@ -66,6 +72,7 @@ def test_a_value_that_only_looks_like_a_date_is_named_with_its_line(tmp_path: Pa
     ]
 
 
+@pytest.mark.fault("Catalogue", "a bad value merged from an anchor: reported where it is merged")
 def test_values_merged_from_an_anchor_are_reported_where_they_are_merged(tmp_path: Path) -> None:
     text = VALID.replace("    title: Tiny ResNet\n", "    <<: [{title: 7}]\n")
     assert problems(write(tmp_path, text)) == [
@@ -84,6 +91,7 @@ def test_a_catalogue_may_share_settings_through_a_few_aliases(tmp_path: Path) ->
     assert catalogue.entry("resnet-copy").smoke == catalogue.entry("resnet-tiny").smoke
 
 
+@pytest.mark.fault("Catalogue", "a file that is not UTF-8: the byte and its line named")
 def test_a_file_that_is_not_utf8_names_the_byte_and_its_line(tmp_path: Path) -> None:
     path = tmp_path / "catalogue.yaml"
     path.write_bytes(VALID.replace("A tiny network.", "Un réseau minuscule.").encode("latin-1"))
@@ -94,6 +102,7 @@ def test_a_file_that_is_not_utf8_names_the_byte_and_its_line(tmp_path: Path) -> 
     ]
 
 
+@pytest.mark.fault("Catalogue", "a UTF-16 file: named as such")
 def test_a_utf16_file_is_named_as_such(tmp_path: Path) -> None:
     path = tmp_path / "catalogue.yaml"
     path.write_bytes(VALID.encode("utf-16"))
@@ -102,6 +111,7 @@ def test_a_utf16_file_is_named_as_such(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.fault("Catalogue", "a control character: named with its line and column")
 def test_a_control_character_is_named_with_its_line_and_column(tmp_path: Path) -> None:
     path = write(tmp_path, VALID.replace("A tiny network.", "A tiny\x07network."))
     assert problems(path) == [
@@ -109,6 +119,7 @@ def test_a_control_character_is_named_with_its_line_and_column(tmp_path: Path) -
     ]
 
 
+@pytest.mark.fault("Catalogue", "a folder instead of a file: an error, not a traceback")
 def test_a_folder_instead_of_a_file_is_an_error_not_a_traceback(tmp_path: Path) -> None:
     (problem,) = problems(tmp_path)
     assert problem.startswith(f"{tmp_path}: cannot read the file: ")
@@ -119,6 +130,7 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (2 * gib, 2 * gib))
 
 
+@pytest.mark.fault("Catalogue", "validate exits 2 with one line, no traceback")
 @pytest.mark.parametrize(
     ("content", "message"),
     [

@@ -56,6 +56,7 @@ def load_or_refuse(path: Path) -> None:
         assert all(problem.file == str(path) and str(problem) for problem in outcome.problems)
 
 
+@pytest.mark.fault("Catalogue", "fuzzing: random bytes are a catalogue or a list of problems, nothing else")
 @FUZZ
 @given(content=st.binary(max_size=600))
 def test_random_bytes(scratch: Path, content: bytes) -> None:
@@ -63,6 +64,7 @@ def test_random_bytes(scratch: Path, content: bytes) -> None:
     load_or_refuse(scratch)
 
 
+@pytest.mark.fault("Catalogue", "fuzzing: random YAML-like text")
 @FUZZ
 @given(pieces=st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=8), max_size=60))
 def test_random_yaml_like_text(scratch: Path, pieces: list[str]) -> None:
@@ -70,6 +72,7 @@ def test_random_yaml_like_text(scratch: Path, pieces: list[str]) -> None:
     load_or_refuse(scratch)
 
 
+@pytest.mark.fault("Catalogue", "fuzzing: the valid catalogue with a random splice")
 @FUZZ
 @given(start=st.integers(0, len(VALID)), length=st.integers(0, 40), insert=st.text(max_size=20))
 def test_the_valid_catalogue_with_a_random_splice(scratch: Path, start: int, length: int, insert: str) -> None:
@@ -89,6 +92,7 @@ structures = st.recursive(
 )
 
 
+@pytest.mark.fault("Catalogue", "fuzzing: random structures dumped to YAML")
 @FUZZ
 @given(document=st.dictionaries(st.sampled_from(KEYS), structures, max_size=5))
 def test_random_structures_dumped_to_yaml(scratch: Path, document: dict[str, Any]) -> None:

@@ -10,6 +10,7 @@ from generator.catalogue import github_key, load_catalogue
 from tests.generator.catalogue.test_load import VALID, problems, write
 
 
+@pytest.mark.fault("Catalogue", "a lookalike letter in an id: named with its position")
 def test_a_lookalike_letter_in_an_id_is_named_with_its_position(tmp_path: Path) -> None:
     path = write(tmp_path, VALID.replace("id: resnet-tiny", "id: resn\u0435t-tiny"))
     assert problems(path) == [
@@ -18,6 +19,7 @@ def test_a_lookalike_letter_in_an_id_is_named_with_its_position(tmp_path: Path) 
     ]
 
 
+@pytest.mark.fault("Catalogue", "lookalike letters in tags and categories: named")
 def test_lookalikes_in_tags_and_categories_are_named_too(tmp_path: Path) -> None:
     text = VALID.replace("  - id: vision", "  - id: vis\u0456on").replace(
         "[classification, digits]", "[classific\u0430tion]"
@@ -29,11 +31,13 @@ def test_lookalikes_in_tags_and_categories_are_named_too(tmp_path: Path) -> None
     assert "character 10, 'а', is CYRILLIC SMALL LETTER A (U+0430), not ASCII" in found
 
 
+@pytest.mark.fault("Catalogue", "an invisible character in an id: named")
 def test_an_invisible_character_in_an_id_is_named(tmp_path: Path) -> None:
     found = problems(write(tmp_path, VALID.replace("id: resnet-tiny", 'id: "resnet\u200b-tiny"')))
     assert any("character 7, '\\u200b', is ZERO WIDTH SPACE (U+200B), not ASCII" in p for p in found)
 
 
+@pytest.mark.fault("Catalogue", "an unsafe repository URL: refused with the reason", param="repo")
 @pytest.mark.parametrize(
     ("repo", "message"),
     [

@@ -73,6 +73,7 @@ def daemon(tmp_path: Path) -> Iterator[str]:
     process.wait()
 
 
+@pytest.mark.fault("Catalogue", "a mirror that lacks objects of the commit: named, not retried")
 @pytest.mark.parametrize("transport", ["file", "git-daemon"])
 def test_a_mirror_that_lacks_objects_is_named_and_not_retried(
     tmp_path: Path, request: pytest.FixtureRequest, transport: str
@@ -109,6 +110,7 @@ def fake_ssh(folder: Path, says: str, status: int = 255) -> Path:
     return script
 
 
+@pytest.mark.fault("Catalogue", "an SSH refusal: says which, and how to fix it")
 @pytest.mark.parametrize(
     ("says", "status", "kind", "explained"),
     [
@@ -158,6 +160,7 @@ def test_ssh_refusals_say_which_and_how_to_fix(
     assert pauses == []
 
 
+@pytest.mark.fault("Catalogue", "an SSH URL with a port: its HTTPS form suggested")
 def test_an_ssh_url_with_a_port_gets_its_https_form(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(
         "GIT_SSH_COMMAND", str(fake_ssh(tmp_path, "git@git.example.com: Permission denied (publickey)."))

@@ -38,6 +38,7 @@ def test_a_commit_on_its_branch_or_tag_is_on_its_ref(upstream: HubRepo, tmp_path
     assert fetch(upstream, upstream.commit, "refs/heads/main", tmp_path) is True
 
 
+@pytest.mark.fault("Catalogue", "a commit off its branch: checked out, and said to be off it")
 def test_a_commit_off_its_branch_is_checked_out_and_said_to_be_off_it(upstream: HubRepo, tmp_path: Path) -> None:
     side = on_side_branch(upstream)
     checkout = fetch_checkout(FetchRequest(upstream.url, side, ref="main"), tmp_path, tmp_path / "cache")
@@ -46,11 +47,13 @@ def test_a_commit_off_its_branch_is_checked_out_and_said_to_be_off_it(upstream: 
     assert fetch(upstream, side, "side", tmp_path) is True
 
 
+@pytest.mark.fault("Catalogue", "a newer tag does not vouch for a later commit")
 def test_a_newer_tag_does_not_reach_a_later_commit(upstream: HubRepo, tmp_path: Path) -> None:
     later = git(upstream.path, "rev-parse", "main")
     assert fetch(upstream, later, "v1", tmp_path) is False
 
 
+@pytest.mark.fault("Catalogue", "no ref, or an unknown one: nothing claimed")
 def test_without_a_ref_or_with_an_unknown_one_nothing_is_claimed(upstream: HubRepo, tmp_path: Path) -> None:
     assert fetch(upstream, upstream.commit, "", tmp_path) is None
     assert fetch(upstream, upstream.commit, "no-such-branch", tmp_path) is None
@@ -58,6 +61,7 @@ def test_without_a_ref_or_with_an_unknown_one_nothing_is_claimed(upstream: HubRe
     assert not (tmp_path / "owned").exists()
 
 
+@pytest.mark.fault("Catalogue", "offline: the kept answer is used, an unknown one stays unknown")
 def test_an_answer_is_kept_for_offline_builds_and_unknown_ones_stay_unknown(
     upstream: HubRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -69,6 +73,7 @@ def test_an_answer_is_kept_for_offline_builds_and_unknown_ones_stay_unknown(
     assert fetch(upstream, upstream.commit, "v1", tmp_path) is None
 
 
+@pytest.mark.fault("Catalogue", "off the branch until the branch takes the commit: asked again")
 def test_off_the_branch_is_asked_again_once_the_branch_has_taken_the_commit(upstream: HubRepo, tmp_path: Path) -> None:
     side = on_side_branch(upstream)
     assert fetch(upstream, side, "main", tmp_path) is False
