@@ -147,7 +147,8 @@ def examples(config: ProjectConfig, read: tuple[Catalogue, Lock] | None = None) 
 def render(
     config: ProjectConfig, executed: ExamplesReport | None = None, read: tuple[Catalogue, Lock] | None = None
 ) -> Rendered:
-    """Stage 6 alone: pages from the catalogue, the committed lock and the executed examples.
+    """Stage 6 alone: pages from the catalogue, the committed lock and the executed examples, and the
+    Reliability page from the last test run's results in the build folder.
 
     No network and no model code: without `executed`, example outputs come from the cache only.
     `read`: the catalogue and lock when the build has them already (else they are read from their files).

@@ -159,6 +159,7 @@ def _build(config: ProjectConfig, arguments: argparse.Namespace) -> int:
     print(summary_table(catalogue, report.lock, report.outcomes))
     print(f"\nLock: {config.lock} ({'updated' if report.written else 'unchanged'}, {len(report.rebuilt)} rebuilt)")
     print(f"Pages: {rendered.summary}")
+    print(f"Reliability: {rendered.reliability}")
     broken = f"; failed: {', '.join(rendered.failed_examples)}" if rendered.failed_examples else ""
     print(f"Examples: {rendered.examples} executed notebooks shown on their pages{broken}")
     print_site(built)
@@ -170,6 +171,7 @@ def _build(config: ProjectConfig, arguments: argparse.Namespace) -> int:
 def _render(config: ProjectConfig, _: argparse.Namespace) -> int:
     rendered = pipeline.render(config)
     print(rendered.summary)
+    print(rendered.reliability)
     return 0
 
 

@@ -2,8 +2,9 @@
 
 docs/models/ holds one page and one notebook per entry, the all-models table, a page per category,
 the images of the example outputs, and `_home.md`, which the home page includes. `docs/catalogue.json`
-is the machine-readable index. Every Markdown file passes through `neutralise_snippets`: no text on a
-generated page can make pymdownx.snippets include, drop or open anything.
+is the machine-readable index, and `docs/reliability.md` the Reliability page, written by every render.
+Every Markdown file passes through `neutralise_snippets`: no text on a generated page can make
+pymdownx.snippets include, drop or open anything.
 
 The folder is replaced as a whole, so the pages of entries the catalogue no longer has (or that
 another catalogue of the checkout had) go with it. Its `.render-key` holds a hash of what the pages
@@ -33,6 +34,7 @@ from generator.render.example_output import example_output, failed
 from generator.render.markup import neutralise_snippets
 from generator.render.notebooks import model_notebook
 from generator.render.pages import Row, category_page, home_include, index_page, model_page
+from generator.render.reliability import write_reliability_page
 from generator.render.view import ModelView, model_view
 
 HOME_INCLUDE = "_home.md"  # excluded from the pages in mkdocs.yml; docs/index.md includes it
@@ -49,6 +51,8 @@ class Rendered:
         pages: Markdown pages in the folder (models, the all-models table, categories).
         notebooks: Notebooks in the folder, one per model.
         written: True when this render wrote them; False when its inputs were unchanged and it wrote nothing.
+        reliability: One line on what the Reliability page (docs/reliability.md, written by every render from
+            the last test run's results: see generator/render/reliability.py) shows.
     """
 
     folder: Path
@@ -57,6 +61,7 @@ class Rendered:
     written: bool = True
     examples: int = 0
     failed_examples: tuple[str, ...] = ()
+    reliability: str = ""
 
     @property
     def pages_written(self) -> int:
@@ -123,10 +128,11 @@ def render_pages(
         votes: Up-votes minus down-votes by entry id, a column of the tables when given.
     """
     executed, votes = executed or {}, votes or {}
+    reliability = write_reliability_page(config)  # from the test results, whatever else changed
     docstrings = entry_docstrings(lock, config)
     key = render_key(catalogue, lock, config, executed, votes, docstrings)
     if _already_rendered(config, key):
-        return _counts(catalogue, config, executed, written=False)
+        return _counts(catalogue, config, executed, written=False, reliability=reliability)
     views = model_views(catalogue, lock, config, docstrings)
     rows = [_row(view, votes.get(view.entry.id)) for view in views]
     index = catalogue_json(views, config)
@@ -141,17 +147,17 @@ def render_pages(
             _write_markdown(folder / "categories" / f"{category.id}.md", category_page(category, members))
         (folder / RENDER_KEY).write_text(f"{key}\n{_sha256(index)}\n", encoding="utf-8")
     write_text_atomic(config.docs_dir / CATALOGUE_JSON, index)
-    return _counts(catalogue, config, executed, written=True)
+    return _counts(catalogue, config, executed, written=True, reliability=reliability)
 
 
 def _counts(
-    catalogue: Catalogue, config: ProjectConfig, executed: Mapping[str, NotebookNode], written: bool
+    catalogue: Catalogue, config: ProjectConfig, executed: Mapping[str, NotebookNode], written: bool, reliability: str
 ) -> Rendered:
     entries = len(catalogue.models)
     shown = [entry.id for entry in catalogue.models if entry.id in executed]
     broken = tuple(entry_id for entry_id in shown if failed(executed[entry_id]))
     pages = entries + 1 + len(catalogue.categories)
-    return Rendered(config.generated_dir, pages, entries, written, len(shown), broken)
+    return Rendered(config.generated_dir, pages, entries, written, len(shown), broken, reliability)
 
 
 def _write_markdown(path: Path, markdown: str) -> None:
