@@ -71,6 +71,11 @@ class ProjectConfig:
         return self.build_dir or self.root / ".build"
 
     @property
+    def example_outputs(self) -> Path:
+        """The executed example notebooks, committed beside the lock (`catalogue/examples/`)."""
+        return self.catalogue.parent / "examples"
+
+    @property
     def reactions(self) -> Path:
         """Reaction counts per entry that the verify workflow records from the site's discussions, if any."""
         return self.catalogue.with_name("reactions.json")

@@ -15,7 +15,7 @@ from generator.catalogue.model import Entry
 from generator.config import ProjectConfig
 from generator.environments import machine_devices
 from generator.errors import GeneratorError, InvalidInputError
-from generator.examples import ExamplesContext, ExamplesReport, cached_examples, run_examples
+from generator.example_runs import ExamplesContext, ExamplesReport, cached_examples, run_examples
 from generator.lock import MergeReport, Shard, merge_shards, only_devices, read_lock, read_shard, write_lock
 from generator.lock.records import EntryLock, Environment, Lock, ShardLock
 from generator.render import Rendered, example_notebooks, read_votes, render_pages
@@ -140,7 +140,7 @@ def examples(config: ProjectConfig, read: tuple[Catalogue, Lock] | None = None) 
     `read`: the catalogue and lock when the build has them already (else they are read from their files).
     """
     catalogue, current = read or (load_catalogue(config.catalogue), read_lock(config.lock))
-    context = ExamplesContext(config.root, config.github_repo, config.cache_dir / "examples", INSTALL_TAG)
+    context = ExamplesContext(config.root, config.github_repo, config.example_outputs, INSTALL_TAG)
     return run_examples(example_notebooks(catalogue, current, config), context)
 
 
@@ -155,7 +155,7 @@ def render(
     """
     catalogue, current = read or (load_catalogue(config.catalogue), read_lock(config.lock))
     if executed is None:
-        outputs = cached_examples(example_notebooks(catalogue, current, config), config.cache_dir / "examples")
+        outputs = cached_examples(example_notebooks(catalogue, current, config), config.example_outputs)
     else:
         outputs = executed.executed
     return render_pages(catalogue, current, config, outputs, read_votes(config.reactions))

@@ -20,9 +20,9 @@ from nbformat.notebooknode import NotebookNode
 
 from generator.catalogue import load_catalogue
 from generator.config import load_config
-from generator.examples import cached_examples
-from generator.examples.github import ProjectGitHub
-from generator.examples.kernel import run_notebook
+from generator.example_runs import cached_examples
+from generator.example_runs.github import ProjectGitHub
+from generator.example_runs.kernel import run_notebook
 from generator.lock import read_lock
 from generator.render import example_notebooks
 from tests.generator.site.sitebuild import HOSTILE_ID, BuiltSite
@@ -36,7 +36,7 @@ def executed_notebooks(site: BuiltSite) -> dict[str, NotebookNode]:
     """The executed notebooks the build kept, by entry id (none may be missing)."""
     config = load_config(site.project)
     wanted = example_notebooks(load_catalogue(config.catalogue), read_lock(config.lock), config)
-    found = cached_examples(wanted, config.cache_dir / "examples")
+    found = cached_examples(wanted, config.example_outputs)
     assert set(found) == set(wanted)
     return found
 

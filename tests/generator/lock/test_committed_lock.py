@@ -12,7 +12,10 @@ from pathlib import Path
 import pytest
 
 from generator.catalogue import load_catalogue
+from generator.config import load_config
+from generator.example_runs import cached_examples
 from generator.lock import read_lock
+from generator.render import example_notebooks
 from generator.verify import VerifyContext, plan_entry
 from tests.generator.hubrepos import PROJECT_ROOT
 
@@ -44,3 +47,15 @@ def test_the_example_entries_are_reused_from_the_committed_lock(tmp_path: Path) 
             f"catalogue.lock is stale for {entry.id} (or its hub has uncommitted changes): "
             "run `python -m generator lock` and commit catalogue/catalogue.lock"
         )
+
+
+def test_the_example_outputs_are_kept_for_the_current_notebooks() -> None:
+    """A fresh clone shows the examples' outputs without starting a kernel: `python -m generator build`
+    runs a changed example notebook again and writes catalogue/examples/; commit it with the lock."""
+    config = load_config(PROJECT_ROOT)
+    catalogue = load_catalogue(config.catalogue)
+    notebooks = example_notebooks(catalogue, read_lock(config.lock), config)
+    assert notebooks
+    assert sorted(cached_examples(notebooks, config.example_outputs)) == sorted(notebooks), (
+        "catalogue/examples/ is stale: run `python -m generator build` and commit catalogue/examples/"
+    )

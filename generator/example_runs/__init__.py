@@ -5,6 +5,6 @@ notebook loads its hub from GitHub at the pinned commit, as in Colab; the build 
 requests from the project's git history on 127.0.0.1, so it needs no network.
 """
 
-from generator.examples.run import ExamplesContext, ExamplesReport, cached_examples, run_examples
+from generator.example_runs.run import ExamplesContext, ExamplesReport, cached_examples, run_examples
 
 __all__ = ["ExamplesContext", "ExamplesReport", "cached_examples", "run_examples"]

@@ -1,8 +1,10 @@
-"""Run the example notebooks with nbclient and a real kernel; keep each result by its content hash.
+"""Run the example notebooks with nbclient and a real kernel; keep each executed copy beside the lock.
 
-A notebook whose content (and torch) did not change since it last ran is not run again: its executed
-copy is read from the cache. A notebook that fails is reported and not cached, so the next build
-tries it again.
+The executed copies are committed with the project (`catalogue/examples/<id>.ipynb`), as the lock is:
+each holds, in its metadata, the key it was run under (a hash of the notebook's content, the format
+and the torch release), so a fresh clone shows the outputs without starting a kernel, and a notebook
+whose content changed is run again. A notebook that fails is reported and not kept, so the next
+build tries it again.
 """
 
 from __future__ import annotations
@@ -23,11 +25,11 @@ from pathlib import Path
 import nbformat
 from nbformat.notebooknode import NotebookNode
 
-from generator.examples.github import ProjectGitHub
-from generator.examples.kernel import run_notebook
+from generator.example_runs.github import ProjectGitHub
+from generator.example_runs.kernel import run_notebook
 from generator.files import write_text_atomic
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 HUB_CACHE_SHOWN_AS = "~/.cache/torch"  # what a reader's TORCH_HOME looks like in the outputs
 
 
@@ -38,14 +40,14 @@ class ExamplesContext:
     Attributes:
         project_root: The git repository whose history the notebooks load their hubs from.
         github_repo: 'owner/name' the notebooks ask GitHub for; answered from `project_root`.
-        cache_dir: Where executed notebooks are kept, by content hash.
+        outputs_dir: Where executed notebooks are kept, one per entry (committed with the project).
         skip_tag: Cells with this tag (package installs) are not run: the build has the packages.
         timeout: Seconds a cell may run.
     """
 
     project_root: Path
     github_repo: str
-    cache_dir: Path
+    outputs_dir: Path
     skip_tag: str = "install"
     timeout: float = 600.0
 
@@ -60,20 +62,21 @@ class ExamplesReport:
     failed: dict[str, str] = field(default_factory=dict)
 
 
-def cached_examples(notebooks: Mapping[str, NotebookNode], cache_dir: Path) -> dict[str, NotebookNode]:
-    """The executed copies already in the cache (no kernel is started)."""
+def cached_examples(notebooks: Mapping[str, NotebookNode], outputs_dir: Path) -> dict[str, NotebookNode]:
+    """The executed copies kept for these notebooks that were run under their current key (no kernel)."""
     found = {}
     for entry_id, notebook in notebooks.items():
-        path = _cache_path(cache_dir, notebook)
-        if path.is_file():
-            found[entry_id] = nbformat.read(str(path), as_version=4)
+        path = outputs_dir / f"{entry_id}.ipynb"
+        kept = nbformat.read(str(path), as_version=4) if path.is_file() else None
+        if kept is not None and kept.metadata.get("pinhub", {}).get("key") == run_key(notebook):
+            found[entry_id] = kept
     return found
 
 
 def run_examples(notebooks: Mapping[str, NotebookNode], context: ExamplesContext) -> ExamplesReport:
     """Execute each notebook not in the cache, with its hub served from the project's history."""
     report = ExamplesReport()
-    cached = cached_examples(notebooks, context.cache_dir)
+    cached = cached_examples(notebooks, context.outputs_dir)
     pending = {key: nb for key, nb in notebooks.items() if key not in cached}
     report.executed.update(cached)
     report.reused.extend(cached)
@@ -82,13 +85,13 @@ def run_examples(notebooks: Mapping[str, NotebookNode], context: ExamplesContext
     with ProjectGitHub(context.project_root, context.github_repo) as github:
         for entry_id, notebook in pending.items():
             executed, error = _execute(notebook, github.url, context)
+            executed.metadata["pinhub"]["key"] = run_key(notebook)
             report.executed[entry_id] = executed
             report.ran.append(entry_id)
             if error:
                 report.failed[entry_id] = error
             else:
-                path = _cache_path(context.cache_dir, notebook)
-                write_text_atomic(path, nbformat.writes(executed))
+                write_text_atomic(context.outputs_dir / f"{entry_id}.ipynb", nbformat.writes(executed) + "\n")
     return report
 
 
@@ -134,11 +137,11 @@ def _replace(text: str, replacements: dict[str, str]) -> str:
     return text
 
 
-def _cache_path(cache_dir: Path, notebook: NotebookNode) -> Path:
-    """The cache file of a notebook: a hash of its content, the cache format and the torch version."""
+def run_key(notebook: NotebookNode) -> str:
+    """What an executed copy is kept under: a hash of the notebook's content, the format and the torch release."""
     canonical = json.dumps(notebook, sort_keys=True, ensure_ascii=False)
-    digest = hashlib.sha256(f"{CACHE_FORMAT}\0{_torch_version()}\0{canonical}".encode()).hexdigest()
-    return cache_dir / f"{digest}.ipynb"
+    torch = _torch_version().split("+")[0]
+    return hashlib.sha256(f"{CACHE_FORMAT}\0{torch}\0{canonical}".encode()).hexdigest()
 
 
 def _torch_version() -> str:
