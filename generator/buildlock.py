@@ -71,12 +71,14 @@ def holder(path: Path) -> str:
 def remove_leftovers(config: ProjectConfig) -> list[Path]:
     """Remove what killed builds left behind; returns the project's temporaries that were removed.
 
-    Only the project's own folders are searched for temporaries (the caller holds the build lock, so no
-    other build of the project writes there). The probes' scratch folders of builds that are gone are
+    Only the project's own files and folders are looked at: temporaries of the lock and the catalogue
+    beside them, and any in docs/, beside the site and in the build folder (the caller holds the build
+    lock, so no other build of the project writes there). The probes' scratch folders of builds that are gone are
     removed too, as the sandbox does on its first probe (every build leaves its empty one: not reported).
     """
     removed = [
-        *files.remove_stale(config.lock.parent),
+        *files.remove_stale(config.lock.parent, target=config.lock.name),
+        *files.remove_stale(config.catalogue.parent, target=config.catalogue.name),
         *files.remove_stale(config.docs_dir),
         *files.remove_stale(config.site_dir.parent, target=config.site_dir.name),
         *files.remove_stale(config.cache_dir, recursive=True),

@@ -111,14 +111,15 @@ def write_text_atomic(path: Path, text: str) -> None:
     temporary = temporary_name(path)
     try:
         temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
+        with _signals_deferred():  # what an interrupted command says it wrote is what it wrote
+            os.replace(temporary, path)
+            _written(path)
     except OSError as error:
         if is_no_space(error):
             raise no_space_error(error, path) from None
         raise
     finally:
         temporary.unlink(missing_ok=True)
-    _written(path)
 
 
 def write_text(path: Path, text: str) -> None:
@@ -163,8 +164,8 @@ def replace_directory(new: Path, target: Path) -> None:
         if target.exists():
             os.replace(target, retired)
         os.replace(new, target)
+        _written(target)
     shutil.rmtree(retired, ignore_errors=True)
-    _written(target)
 
 
 def temporary_name(path: Path) -> Path:
