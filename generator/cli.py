@@ -62,6 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         return _failed(_os_error(error))
     except KeyboardInterrupt:
+        if not _STOP.signum:  # not the command line's own handler (`main` called by a program): it is theirs to handle
+            raise
         return _STOP.say()
     return status
 
@@ -121,7 +123,7 @@ class _Stop:
         """Print what the interrupted command had written (once); returns the exit status."""
         if self.said.acquire(blocking=False):
             print(self.message(), file=sys.stderr, flush=True)
-        return 128 + (self.signum or signal.SIGINT)
+        return 128 + self.signum
 
     def message(self) -> str:
         """'interrupted: nothing was written', or which outputs had been written completely."""
