@@ -52,11 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = load_config(arguments.root.resolve(), _resolved(arguments.catalogue), _resolved(arguments.site_dir))
         _STOP.config = config
         with files.record_writes() as _STOP.written:
-            if not getattr(arguments, "exclusive", False):
-                status: int = arguments.handler(config, arguments)
-            else:
-                with buildlock.exclusive_build(config, command):
-                    status = arguments.handler(config, arguments)
+            return _handle(config, arguments, command)
     except GeneratorError as error:
         return _failed(str(error))
     except OSError as error:
@@ -65,7 +61,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not _STOP.signum:  # not the command line's own handler (`main` called by a program): it is theirs to handle
             raise
         return _STOP.say()
-    return status
 
 
 def parser() -> argparse.ArgumentParser:
@@ -78,6 +73,16 @@ def parser() -> argparse.ArgumentParser:
     for module in COMMAND_MODULES:
         module.register(commands)
     return root
+
+
+def _handle(config: ProjectConfig, arguments: argparse.Namespace, command: str) -> int:
+    """The command's handler, holding the project's build lock if the command writes its outputs."""
+    if not getattr(arguments, "exclusive", False):
+        status: int = arguments.handler(config, arguments)
+        return status
+    with buildlock.exclusive_build(config, command):
+        status = arguments.handler(config, arguments)
+        return status
 
 
 def _resolved(value: Path | None) -> Path | None:
