@@ -69,4 +69,4 @@ lighthouse: $(STAMP)
 	$(BIN)/python -m benchmarks site
 
 clean:
-	rm -rf site docs/models docs/notebooks docs/simple docs/catalogue.json .build
+	rm -rf site docs/models docs/notebooks docs/simple docs/catalogue.json docs/reliability.md .build
