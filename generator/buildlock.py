@@ -20,7 +20,7 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from generator import files
+from generator import files, settings
 from generator.config import ProjectConfig
 from generator.sandbox import scratch
 
@@ -71,10 +71,12 @@ def holder(path: Path) -> str:
 def remove_leftovers(config: ProjectConfig) -> list[Path]:
     """Remove what killed builds left behind; returns the project's temporaries that were removed.
 
-    Only the project's own files and folders are looked at: temporaries of the lock and the catalogue
-    beside them, and any in docs/, beside the site and in the build folder (the caller holds the build
-    lock, so no other build of the project writes there). The probes' scratch folders of builds that are gone are
-    removed too, as the sandbox does on its first probe (every build leaves its empty one: not reported).
+    The project's own files and folders: temporaries of the lock and the catalogue beside them, and any
+    in docs/, beside the site and in the build folder (the caller holds the build lock, so no other
+    build of the project writes there). In the shared build cache, the staging folders of checkouts,
+    mirrors and the loader's copy whose owner is gone. The probes' scratch folders of builds that are
+    gone are removed too, as the sandbox does on its first probe (every build leaves its empty one: not
+    reported).
     """
     removed = [
         *files.remove_stale(config.lock.parent, target=config.lock.name),
@@ -82,10 +84,19 @@ def remove_leftovers(config: ProjectConfig) -> list[Path]:
         *files.remove_stale(config.docs_dir),
         *files.remove_stale(config.site_dir.parent, target=config.site_dir.name),
         *files.remove_stale(config.cache_dir, recursive=True),
+        *_shared_cache_leftovers(),
     ]
     with contextlib.suppress(OSError):
         scratch.remove_stale()
     return removed
+
+
+def _shared_cache_leftovers() -> list[Path]:
+    """Staging folders of dead builds in the build cache, which builds of other projects share: a
+    temporary there names its owner, so only those whose process is gone are removed."""
+    cache = settings.build_cache_dir()
+    folders = (cache / "checkouts", cache / "mirrors", settings.environments_dir(cache) / "loader")
+    return [path for folder in folders if folder.is_dir() for path in files.remove_stale(folder)]
 
 
 def _try_lock(descriptor: int) -> bool:

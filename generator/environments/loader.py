@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import uuid
 from pathlib import Path
 
 import pinhub
+from generator.files import temporary_name
 
 LOADER_SOURCES = Path(pinhub.__file__).resolve().parent
 
@@ -32,7 +32,7 @@ def loader_path(root: Path) -> Path:
     target = root / "loader" / loader_digest()
     if (target / "pinhub" / "__init__.py").is_file():
         return target
-    staging = target.with_name(f".{target.name}.{uuid.uuid4().hex}.incomplete")
+    staging = temporary_name(target)
     shutil.copytree(LOADER_SOURCES, staging / "pinhub", ignore=shutil.ignore_patterns("__pycache__"))
     try:
         os.replace(staging, target)

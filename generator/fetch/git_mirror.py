@@ -19,7 +19,6 @@ import os
 import re
 import shutil
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -30,6 +29,7 @@ from generator import settings
 from generator.fetch.failures import MISSING_OBJECTS, Failure, FailureKind, classify
 from generator.fetch.locks import LockTimeoutError, file_lock
 from generator.fetch.policy import FetchPolicy
+from generator.files import temporary_name
 
 
 def git_env() -> dict[str, str]:
@@ -98,7 +98,7 @@ def checkout(url: str, commit: str, cache_dir: Path, policy: FetchPolicy) -> Pat
 
 
 def _publish(mirror: Path, commit: str, target: Path) -> None:
-    staging = target.with_name(f".{target.name}.{uuid.uuid4().hex}.incomplete")
+    staging = temporary_name(target)
     try:
         _materialise(mirror, commit, staging)
         shutil.rmtree(target, ignore_errors=True)  # an interrupted earlier checkout
@@ -139,7 +139,7 @@ def _mirror(url: str, cache_dir: Path) -> Path:
     mirror = cache_dir / "mirrors" / f"{cache_slug(url)}.git"
     if (mirror / "HEAD").exists():
         return mirror
-    staging = mirror.with_name(f".{mirror.name}.{uuid.uuid4().hex}.incomplete")
+    staging = temporary_name(mirror)
     repo = git.Repo.init(staging, bare=True)
     repo.create_remote("origin", url)
     mirror.parent.mkdir(parents=True, exist_ok=True)
