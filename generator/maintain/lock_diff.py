@@ -11,9 +11,9 @@ lock's own rule); the statuses of names the catalogue does not feature (helpers)
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
+from generator.environments.requirements import requirement_name
 from generator.lock.records import (
     DEVICES,
     FAILING,
@@ -126,7 +126,7 @@ def _versions(record: EntryLock, old: Environment | None, new: Environment | Non
 
 
 def _requirement_name(line: str) -> str:
-    return normalise_name(re.split(r"[\[<>=!~; ]", line.strip(), maxsplit=1)[0])
+    return normalise_name(requirement_name(line))
 
 
 def _interface(old: EntryLock, new: EntryLock, changes: EntryDiff) -> None:
