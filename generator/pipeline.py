@@ -68,8 +68,8 @@ class LockReport:
     catalogue: Catalogue | None = None
 
 
-def validate(config: ProjectConfig) -> Catalogue:
-    """Stage 1 alone: parse and check the catalogue (raises InvalidInputError listing every problem)."""
+def read_catalogue(config: ProjectConfig) -> Catalogue:
+    """Stage 1 alone: the catalogue, read and checked (raises InvalidInputError listing every problem)."""
     return load_catalogue(config.catalogue)
 
 

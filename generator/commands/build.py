@@ -86,7 +86,7 @@ def _shard(text: str) -> Shard:
 
 
 def _validate(config: ProjectConfig, _: argparse.Namespace) -> int:
-    catalogue = pipeline.validate(config)
+    catalogue = pipeline.read_catalogue(config)
     print(f"{config.catalogue}: {len(catalogue.models)} entries in {len(catalogue.categories)} categories, valid")
     return 0
 
@@ -131,7 +131,7 @@ def _lock(config: ProjectConfig, arguments: argparse.Namespace) -> int:
         return 2
     with progress_display(arguments.quiet) as progress:
         report = pipeline.lock(config, _options(arguments, progress))
-    catalogue = report.catalogue or pipeline.validate(config)
+    catalogue = report.catalogue or pipeline.read_catalogue(config)
     shown = _shown(catalogue, report.outcomes if arguments.shard else None)
     print(summary_table(shown, report.lock, report.outcomes))
     state = "updated" if report.written else "unchanged"
@@ -141,7 +141,7 @@ def _lock(config: ProjectConfig, arguments: argparse.Namespace) -> int:
 
 def _merge(config: ProjectConfig, arguments: argparse.Namespace) -> int:
     report, written = pipeline.merge(config, arguments.shard_files)
-    catalogue = pipeline.validate(config)
+    catalogue = pipeline.read_catalogue(config)
     print(summary_table(catalogue, report.lock))
     print(f"\n{config.lock}: {'updated' if written else 'unchanged'}; {len(report.merged)} entries from shards")
     if report.kept:
@@ -155,7 +155,7 @@ def _build(config: ProjectConfig, arguments: argparse.Namespace) -> int:
     with progress_display(arguments.quiet) as progress:
         # Entries that could not be fetched under their current key are tried again by `lock` only.
         report, rendered, built = pipeline.build(config, _options(arguments, progress, retry_unfetchable=False))
-    catalogue = report.catalogue or pipeline.validate(config)
+    catalogue = report.catalogue or pipeline.read_catalogue(config)
     print(summary_table(catalogue, report.lock, report.outcomes))
     print(f"\nLock: {config.lock} ({'updated' if report.written else 'unchanged'}, {len(report.rebuilt)} rebuilt)")
     print(f"Pages: {rendered.summary}")

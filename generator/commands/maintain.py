@@ -142,7 +142,7 @@ def _lock_diff(config: ProjectConfig, arguments: argparse.Namespace) -> int:
 
 
 def _entries(config: ProjectConfig, arguments: argparse.Namespace) -> int:
-    catalogue = pipeline.validate(config)
+    catalogue = pipeline.read_catalogue(config)
     changed = changed_since(config.catalogue, arguments.changed_since) if arguments.changed_since else None
     ids = select_ids(catalogue, changed, arguments.accelerator)
     if arguments.format == "json":
@@ -166,7 +166,7 @@ def _reactions(config: ProjectConfig, arguments: argparse.Namespace) -> int:
     if not (config.giscus_repo and config.giscus_category_id):
         print("giscus is not configured (mkdocs.yml: extra.giscus.repo and category_id): no reactions to record")
         return 0
-    catalogue = pipeline.validate(config)
+    catalogue = pipeline.read_catalogue(config)
     found = reactions.discussions(
         config.giscus_repo,
         config.giscus_category_id,

@@ -56,7 +56,7 @@ def update_entries(
     """Resolve the refs of `ids` (default: every entry that follows one), re-pin and re-verify those that moved.
 
     Raises:
-        KeyError: an id is not in the catalogue.
+        UnknownEntryError: an id is not in the catalogue.
         GeneratorError: a named entry follows no ref, or the edited catalogue would be invalid.
     """
     catalogue = load_catalogue(config.catalogue)

@@ -18,6 +18,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from generator.catalogue import Catalogue, load_catalogue
+from generator.catalogue.model import UnknownEntryError
 from generator.errors import GeneratorError, InvalidInputError, Problem
 from generator.files import write_text_atomic
 
@@ -65,11 +66,15 @@ class CatalogueEditor:
         return models
 
     def entry(self, entry_id: str) -> CommentedMap:
-        """The entry mapping with this id."""
+        """The entry mapping with this id.
+
+        Raises:
+            UnknownEntryError: the file has no entry with this id.
+        """
         for item in self.models:
             if isinstance(item, CommentedMap) and item.get("id") == entry_id:
                 return item
-        raise KeyError(f"no entry {entry_id!r} in {self.path}")
+        raise UnknownEntryError(f"no entry {entry_id!r} in {self.path}")
 
     def append_entry(self, entry: CommentedMap) -> None:
         """Add `entry` at the end of `models:`, after a blank line as the catalogue separates entries."""
