@@ -19,8 +19,8 @@ from pathlib import Path
 
 from generator.environments.requirements import requirement_name
 from generator.errors import GeneratorError
-from generator.fetch.locks import LockTimeoutError, file_lock
 from generator.lock.records import Environment, normalise_name
+from generator.locks import LockTimeoutError, file_lock
 
 COMPLETE = ".pinhub-complete"  # written last: its presence means every package is installed
 RESOLVE_TIMEOUT = 600.0

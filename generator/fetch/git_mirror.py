@@ -27,9 +27,9 @@ import git
 
 from generator import settings
 from generator.fetch.failures import MISSING_OBJECTS, Failure, FailureKind, classify
-from generator.fetch.locks import LockTimeoutError, file_lock
 from generator.fetch.policy import FetchPolicy
 from generator.files import temporary_name
+from generator.locks import LockTimeoutError, file_lock
 
 
 def git_env() -> dict[str, str]:

@@ -19,9 +19,9 @@ import git
 
 from generator import settings
 from generator.fetch.git_mirror import cache_slug, run_git
-from generator.fetch.locks import LockTimeoutError, file_lock
 from generator.fetch.policy import FetchPolicy
 from generator.files import write_text_atomic
+from generator.locks import LockTimeoutError, file_lock
 
 # A ref git may be asked for without reading it as anything else: no options, spaces or helpers.
 _PLAIN_REF = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._/+-]*$")

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from generator.fetch import Checkout, FetchError, FetchPolicy, FetchRequest, fetch_checkout
-from generator.fetch.locks import LockTimeoutError, file_lock
+from generator.locks import LockTimeoutError, file_lock
 from generator.settings import SettingsError
 from tests.generator.hubrepos import GOOD_HUBCONF, HubRepo, commit_files, git, make_hub_repo
 
@@ -155,7 +155,7 @@ def test_entries_of_one_repo_fetch_in_parallel_into_one_mirror(tmp_path: Path) -
 HOLD_LOCK = """
 import sys, time
 from pathlib import Path
-from generator.fetch.locks import file_lock
+from generator.locks import file_lock
 with file_lock(Path(sys.argv[1]), timeout=5):
     print("held", flush=True)
     time.sleep(float(sys.argv[2]))

@@ -1,7 +1,8 @@
 """An exclusive lock on a file, held by one thread of one process at a time (fcntl.flock).
 
 Builds that share a cache (two terminals, `--jobs N`, CI jobs on one runner) take the lock of a mirror
-before they fetch into it or check a commit out of it. flock locks belong to an open file description,
+before they fetch into it or check a commit out of it, and the lock of a verification environment
+before they make it. flock locks belong to an open file description,
 so two threads of one process exclude each other too; the kernel drops the lock when its holder dies,
 so a killed build never leaves a stale lock behind. Lock files are never deleted (deleting one while
 another process waits on it would let a third take a different lock of the same name).
@@ -13,13 +14,12 @@ import contextlib
 import fcntl
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from generator.errors import GeneratorError
 
 POLL_SECONDS = 0.05
-TELL_EVERY_SECONDS = 10.0
 
 
 class LockTimeoutError(GeneratorError, TimeoutError):
@@ -27,13 +27,12 @@ class LockTimeoutError(GeneratorError, TimeoutError):
 
 
 @contextlib.contextmanager
-def file_lock(path: Path, timeout: float, waiting: Callable[[float], None] | None = None) -> Iterator[None]:
+def file_lock(path: Path, timeout: float) -> Iterator[None]:
     """Hold an exclusive lock on `path` (created if missing) for the `with` block.
 
     Args:
         path: The lock file.
         timeout: Seconds to wait for another holder before giving up.
-        waiting: Called with the seconds waited so far, every 10 s while another holder keeps the lock.
 
     Raises:
         LockTimeoutError: The lock stayed taken for `timeout` seconds.
@@ -41,7 +40,7 @@ def file_lock(path: Path, timeout: float, waiting: Callable[[float], None] | Non
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        _acquire(descriptor, path, timeout, waiting)
+        _acquire(descriptor, path, timeout)
         try:
             yield
         finally:
@@ -50,9 +49,8 @@ def file_lock(path: Path, timeout: float, waiting: Callable[[float], None] | Non
         os.close(descriptor)
 
 
-def _acquire(descriptor: int, path: Path, timeout: float, waiting: Callable[[float], None] | None) -> None:
+def _acquire(descriptor: int, path: Path, timeout: float) -> None:
     started = time.monotonic()
-    told = started
     while True:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -61,7 +59,4 @@ def _acquire(descriptor: int, path: Path, timeout: float, waiting: Callable[[flo
             now = time.monotonic()
             if now - started >= timeout:
                 raise LockTimeoutError(f"{path} is held by another build for more than {timeout:g} s") from None
-            if waiting is not None and now - told >= TELL_EVERY_SECONDS:
-                told = now
-                waiting(now - started)
             time.sleep(POLL_SECONDS)
