@@ -19,6 +19,7 @@ from generator.environments import (
     verification_request,
 )
 from generator.environments import prepare_environment as make_environment
+from generator.environments.devices import machine_devices
 from generator.environments.loader import loader_path
 from generator.fetch import Checkout, FetchError, FetchRequest, fetch_checkout
 from generator.introspect import ImportSettings, introspect_hub, source_view
@@ -85,7 +86,7 @@ def _verify(
     carried = carry_over(verification.record, previous, absent)
     for device in absent:
         if device not in carried:
-            mark_not_run(verification.record, device, _not_run_reason(device, context))
+            mark_not_run(verification.record, device, not_run_reason(device))
     verification.checkout_root, verification.snapshot = root, before
     return verification
 
@@ -202,8 +203,9 @@ def _digest(checkout: Checkout | None) -> str:
     return checkout.content_digest if checkout else ""
 
 
-def _not_run_reason(device: str, context: VerifyContext) -> str:
-    if device in context.devices:
+def not_run_reason(device: str) -> str:
+    """Why a build left `device` out: the machine has none, or the build was told to (`--device`)."""
+    if device in machine_devices():
         return f"not smoke-loaded on {device} in this build (--device)"
     return f"no {device.upper()} device on the machine that built it"
 
