@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.generator.hubrepos import CATALOGUE_HEAD, entry_yaml, make_hub_repo, make_project
+from support.hubrepos import CATALOGUE_HEAD, entry_yaml, make_hub_repo, make_project
 
 ROOT = Path(__file__).resolve().parents[1]
 JOBS = 2

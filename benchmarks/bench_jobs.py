@@ -18,7 +18,7 @@ from unittest.mock import patch
 
 from generator import pipeline
 from generator.config import load_config
-from tests.generator.hubrepos import CATALOGUE_HEAD, entry_yaml, make_hub_repo, make_project
+from support.hubrepos import CATALOGUE_HEAD, entry_yaml, make_hub_repo, make_project
 
 ENTRIES = 8
 REPEATS = 2

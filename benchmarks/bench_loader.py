@@ -32,8 +32,8 @@ from pathlib import Path
 import torch
 
 import pinhub
-from tests.pinhub.gitrepos import GitRepo
-from tests.pinhub.server import HubServer
+from support.github import GitHubServer
+from support.gitrepos import GitRepo
 
 ROOT = Path(__file__).resolve().parents[1]
 HUB = ROOT / "examples" / "digits"
@@ -110,7 +110,7 @@ def fresh_process(folder: Path, commit: str) -> tuple[float, float]:
     return median_ms(samples["torch"]), median_ms(samples["pinhub"])
 
 
-def weights_hits(scratch: Path, server: HubServer) -> tuple[float, float, float]:
+def weights_hits(scratch: Path, server: GitHubServer) -> tuple[float, float, float]:
     """Median cache-hit time of a weights file (torch.hub, pinhub with sha256=), and pinhub's after a change."""
     buffer = io.BytesIO()
     torch.save({"weight": torch.zeros(WEIGHTS_MB * 2**18)}, buffer)
@@ -141,7 +141,7 @@ def weights_hits(scratch: Path, server: HubServer) -> tuple[float, float, float]
     return median_ms(theirs), median_ms(ours), median_ms(changed)
 
 
-def large_repository(scratch: Path, server: HubServer) -> tuple[Path, str]:
+def large_repository(scratch: Path, server: GitHubServer) -> tuple[Path, str]:
     """The digits hub at the root of a repository that also holds many small files; cached and settled."""
     repo = GitRepo(scratch / "large")
     files: dict[str, str | bytes | None] = {
@@ -171,7 +171,7 @@ def main() -> None:
         scratch = Path(tmp)
         repo = GitRepo(scratch / "repo")
         commit = repo.commit({str(p.relative_to(HUB)): p.read_bytes() for p in HUB.rglob("*") if p.is_file()})
-        server = HubServer()
+        server = GitHubServer()
         server.add(REPO, repo.path)
         try:
             with environment(TORCH_HOME=str(scratch / "torch"), PINHUB_GITHUB_URL=server.url):

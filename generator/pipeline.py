@@ -1,7 +1,9 @@
-"""The build, in order: catalogue → (fetch → introspect → smoke) → lock → examples → render → site.
+"""The build, in order: catalogue → verify (fetch → environment → introspect → smoke) → lock → examples
+→ render → site.
 
-This is the one module that knows the stages and their order; each stage only sees the data it is given.
-A CI matrix splits the middle part: `lock` with a shard writes a shard file per job, `merge` makes the lock.
+This is the one module that knows the stages' order; `generator.verify` sequences the stages of one
+entry. A CI matrix splits the middle part: `lock` with a shard writes a shard file per job, `merge`
+makes the lock.
 """
 
 from __future__ import annotations

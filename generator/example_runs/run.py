@@ -25,9 +25,9 @@ from pathlib import Path
 import nbformat
 from nbformat.notebooknode import NotebookNode
 
-from generator.example_runs.github import ProjectGitHub
 from generator.example_runs.kernel import run_notebook
 from generator.files import write_text_atomic
+from support.github import GitHubServer
 
 CACHE_FORMAT = 2
 HUB_CACHE_SHOWN_AS = "~/.cache/torch"  # what a reader's TORCH_HOME looks like in the outputs
@@ -82,7 +82,7 @@ def run_examples(notebooks: Mapping[str, NotebookNode], context: ExamplesContext
     report.reused.extend(cached)
     if not pending:
         return report
-    with ProjectGitHub(context.project_root, context.github_repo) as github:
+    with GitHubServer().add(context.github_repo, context.project_root) as github:
         for entry_id, notebook in pending.items():
             executed, error = _execute(notebook, github.url, context)
             executed.metadata["pinhub"]["key"] = run_key(notebook)

@@ -1,4 +1,5 @@
-"""Stage 4, smoke: load every entrypoint in a sandboxed subprocess, on CPU and, when present, CUDA."""
+"""Stage 4, smoke: load each featured entrypoint in its verification environment, in the sandbox, on CPU and,
+when present, CUDA."""
 
 from generator.smoke.run import SmokeRequest, skipped, smoke_entrypoint
 

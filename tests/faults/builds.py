@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.generator.hubrepos import CATALOGUE_HEAD, PROJECT_ROOT, entry_yaml, make_hub_repo, make_project
+from support.hubrepos import CATALOGUE_HEAD, PROJECT_ROOT, entry_yaml, make_hub_repo, make_project
 from tests.generator.sandbox.helpers import MARKER_VARIABLE, folder_digest, processes_marked
 
 WAIT_SECONDS = 120.0

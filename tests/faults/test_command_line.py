@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
+from support.hubrepos import CATALOGUE_HEAD, commit_files, entry_yaml, make_hub_repo, make_project
 from tests.faults.builds import light_catalogue
 from tests.generator.commands.test_progress import Terminal
-from tests.generator.hubrepos import CATALOGUE_HEAD, commit_files, entry_yaml, make_hub_repo, make_project
 
 pytestmark = pytest.mark.slow
 

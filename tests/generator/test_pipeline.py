@@ -14,7 +14,7 @@ from generator.lock import device_key, read_lock, write_lock
 from generator.lock.docstrings import read_docstrings, text_sha256
 from generator.lock.records import SmokeResult
 from generator.verify.plan import not_run_reason
-from tests.generator.hubrepos import CATALOGUE_HEAD, GOOD_HUBCONF, HubRepo, entry_yaml, make_hub_repo, make_project
+from support.hubrepos import CATALOGUE_HEAD, GOOD_HUBCONF, HubRepo, entry_yaml, make_hub_repo, make_project
 
 # Imports a package it does not declare: its environment lacks it.
 BROKEN_HUBCONF = '''

@@ -21,13 +21,13 @@ from nbformat.notebooknode import NotebookNode
 from generator.catalogue import load_catalogue
 from generator.config import load_config
 from generator.example_runs import cached_examples
-from generator.example_runs.github import ProjectGitHub
 from generator.example_runs.kernel import run_notebook
 from generator.lock import read_lock
 from generator.render import example_notebooks
+from support.github import GitHubServer
+from support.verification import TEST_TORCH
 from tests.generator.site.sitebuild import HOSTILE_ID, BuiltSite
 from tests.notebooks.freshenv import fresh_environment
-from tests.verification import TEST_TORCH
 
 pytestmark = pytest.mark.slow
 
@@ -80,7 +80,7 @@ def test_a_published_notebook_runs_from_a_fresh_environment(site: BuiltSite, tmp
     assert install == f"%pip install --quiet {site.url}simple/pinhub/pinhub-{version}-py3-none-any.whl {pinned}"
     notebook.cells.append(nbformat.v4.new_code_cell("import pinhub\nprint('pinhub from', pinhub.__file__)"))
     python = fresh_environment(tmp_path)
-    with ProjectGitHub(site.project, "pinhub/pinhub") as github:
+    with GitHubServer().add("pinhub/pinhub", site.project) as github:
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("PINHUB_", "PIP_", "VIRTUAL_ENV"))},
             "PIP_INDEX_URL": f"{site.url}simple/",  # nothing leaves 127.0.0.1, not even to PyPI

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from pinhub import _dirs
-from tests.pinhub.gitrepos import GitRepo
+from support.github import GitHubServer
+from support.gitrepos import GitRepo
 from tests.pinhub.hubs import affine_hub
-from tests.pinhub.server import HubServer
 
 
 @pytest.fixture(autouse=True)
@@ -21,9 +21,9 @@ def unset_hub_dir(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[HubServer]:
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[GitHubServer]:
     """A running server that pinhub's github source is pointed at (PINHUB_GITHUB_URL)."""
-    hub_server = HubServer()
+    hub_server = GitHubServer()
     monkeypatch.setenv("PINHUB_GITHUB_URL", hub_server.url)
     yield hub_server
     hub_server.stop()
@@ -40,7 +40,7 @@ class Widgets:
 
 
 @pytest.fixture
-def widgets(tmp_path: Path, server: HubServer) -> Widgets:
+def widgets(tmp_path: Path, server: GitHubServer) -> Widgets:
     """The acme/widgets repository, served, with a tag, two branches and three commits."""
     repo = GitRepo(tmp_path / "widgets")
     first = repo.commit(affine_hub(1), "first")

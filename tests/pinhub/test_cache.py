@@ -14,8 +14,8 @@ import pytest
 import pinhub
 from pinhub._integrity import RACY_WINDOW_NS
 from pinhub.errors import DamagedCacheError, OfflineCacheMissError
+from support.github import GitHubServer
 from tests.pinhub.conftest import Widgets
-from tests.pinhub.server import HubServer
 from tests.pinhub.tampering import edit_in_place
 from tests.pinhub.test_offline import run_shell_command
 
@@ -32,7 +32,7 @@ def cached(commit: str) -> Path:
 
 @pytest.mark.fault("Loader", "an edited cached hub folder (same size and mtime): noticed, downloaded again")
 def test_an_edit_that_keeps_size_and_mtime_is_noticed_and_the_commit_downloaded_again(
-    widgets: Widgets, server: HubServer, capsys: pytest.CaptureFixture[str]
+    widgets: Widgets, server: GitHubServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     load(commit=widgets.first)
     consts = cached(widgets.first) / "utils" / "consts.py"
@@ -51,7 +51,7 @@ def test_an_edit_that_keeps_size_and_mtime_is_noticed_and_the_commit_downloaded_
 @pytest.mark.fault("Loader", "offline, an edited cached hub folder: refused, naming the files and the fix")
 @pytest.mark.parametrize("pin", ["commit", "branch", "abbreviated"])
 def test_offline_an_edited_commit_is_refused_with_the_files_and_the_fix(
-    widgets: Widgets, server: HubServer, monkeypatch: pytest.MonkeyPatch, pin: str
+    widgets: Widgets, server: GitHubServer, monkeypatch: pytest.MonkeyPatch, pin: str
 ) -> None:
     request = {"commit": {"commit": widgets.third}, "branch": {"repo": "acme/widgets:dev"}}
     request["abbreviated"] = {"commit": widgets.third[:10]}
@@ -73,7 +73,7 @@ def test_offline_an_edited_commit_is_refused_with_the_files_and_the_fix(
 
 
 @pytest.mark.fault("Loader", "force_reload replaces an edited cached hub folder")
-def test_force_reload_replaces_an_edited_commit(widgets: Widgets, server: HubServer) -> None:
+def test_force_reload_replaces_an_edited_commit(widgets: Widgets, server: GitHubServer) -> None:
     load(commit=widgets.first)
     edit_in_place(cached(widgets.first) / "README.md", b"hub 9\n")
     load(commit=widgets.first, force_reload=True)
@@ -81,7 +81,7 @@ def test_force_reload_replaces_an_edited_commit(widgets: Widgets, server: HubSer
     assert server.count("archive") == 2
 
 
-def test_a_copied_cache_is_a_hit_and_its_new_stamps_are_recorded(widgets: Widgets, server: HubServer) -> None:
+def test_a_copied_cache_is_a_hit_and_its_new_stamps_are_recorded(widgets: Widgets, server: GitHubServer) -> None:
     load(commit=widgets.first)
     folder = cached(widgets.first)
     original = folder.with_name("original")
@@ -98,7 +98,7 @@ def test_a_copied_cache_is_a_hit_and_its_new_stamps_are_recorded(widgets: Widget
 
 
 def test_a_cache_written_by_an_older_pinhub_still_loads_offline(
-    widgets: Widgets, server: HubServer, monkeypatch: pytest.MonkeyPatch
+    widgets: Widgets, server: GitHubServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     load(commit=widgets.first)
     manifest_path = cached(widgets.first) / MANIFEST

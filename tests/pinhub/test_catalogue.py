@@ -13,8 +13,8 @@ import torch
 
 import pinhub
 from pinhub.errors import CatalogueError, OfflineCacheMissError
+from support.github import GitHubServer
 from tests.pinhub.conftest import Widgets
-from tests.pinhub.server import HubServer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,7 +31,7 @@ def catalogue(widgets: Widgets, commit: str | None) -> bytes:
 
 
 @pytest.fixture
-def published(widgets: Widgets, server: HubServer, monkeypatch: pytest.MonkeyPatch) -> Widgets:
+def published(widgets: Widgets, server: GitHubServer, monkeypatch: pytest.MonkeyPatch) -> Widgets:
     """The site's catalogue.json, served beside the repository, pins widgets to its first commit."""
     server.files["/site/catalogue.json"] = catalogue(widgets, widgets.first)
     monkeypatch.setenv("PINHUB_CATALOGUE_URL", f"{server.url}/site/catalogue.json")
@@ -47,7 +47,7 @@ def test_an_id_loads_the_commit_the_site_verified(published: Widgets) -> None:
 
 
 def test_ids_resolve_offline_from_the_copy_kept_last_time(
-    published: Widgets, server: HubServer, monkeypatch: pytest.MonkeyPatch
+    published: Widgets, server: GitHubServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pinhub.load("widgets", "affine", source="catalogue", trust_repo=True)
     server.stop()

@@ -13,9 +13,9 @@ import threading
 from pathlib import Path
 
 import pinhub
-from tests.pinhub.gitrepos import GitRepo
+from support.github import GitHubServer
+from support.gitrepos import GitRepo
 from tests.pinhub.hubs import plain_hub
-from tests.pinhub.server import HubServer
 
 PROCESSES = 8
 TIMEOUT_S = 60
@@ -61,7 +61,7 @@ class WaitingCount:
         return self.errors
 
 
-def test_eight_processes_download_once(tmp_path: Path, server: HubServer) -> None:
+def test_eight_processes_download_once(tmp_path: Path, server: GitHubServer) -> None:
     repo = GitRepo(tmp_path / "plain")
     commit = repo.commit(plain_hub(42))
     server.add("acme/plain", repo.path)

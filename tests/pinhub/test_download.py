@@ -16,7 +16,7 @@ import torch
 
 import pinhub
 from pinhub.errors import DamagedCacheError, DownloadError, HashMismatchError, OfflineCacheMissError
-from tests.pinhub.server import HubServer
+from support.github import GitHubServer
 from tests.pinhub.tampering import edit_in_place, flip_last_byte
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,7 +35,7 @@ def serialized(obj: object) -> bytes:
 
 
 @pytest.fixture
-def weights(server: HubServer) -> tuple[str, bytes, str]:
+def weights(server: GitHubServer) -> tuple[str, bytes, str]:
     """A state dict served at a URL whose file name carries its SHA-256 prefix, as torchvision's do."""
     data = serialized({"weight": torch.arange(4.0)})
     digest = hashlib.sha256(data).hexdigest()
@@ -66,7 +66,7 @@ def test_hash_mismatch_keeps_the_old_file_and_no_temp(weights: tuple[str, bytes,
 
 @pytest.mark.fault("Loader", "a download cut short: retried, then refused")
 def test_truncated_body_is_retried_then_refused(
-    weights: tuple[str, bytes, str], server: HubServer, tmp_path: Path
+    weights: tuple[str, bytes, str], server: GitHubServer, tmp_path: Path
 ) -> None:
     url, data, _ = weights
     server.switches.truncate_next = 1
@@ -78,7 +78,7 @@ def test_truncated_body_is_retried_then_refused(
     assert sorted(os.listdir(tmp_path)) == ["ok.pt"]
 
 
-def test_load_state_dict_checks_the_name_hash_and_caches(weights: tuple[str, bytes, str], server: HubServer) -> None:
+def test_load_state_dict_checks_the_name_hash_and_caches(weights: tuple[str, bytes, str], server: GitHubServer) -> None:
     url, _, _ = weights
     state = pinhub.load_state_dict_from_url(url, check_hash=True, progress=False)
     assert torch.equal(state["weight"], torch.arange(4.0))
@@ -96,7 +96,7 @@ def test_full_sha256_keyword(weights: tuple[str, bytes, str], tmp_path: Path) ->
     assert set(state) == {"weight"}
 
 
-def test_weights_only_by_default(server: HubServer, tmp_path: Path) -> None:
+def test_weights_only_by_default(server: GitHubServer, tmp_path: Path) -> None:
     server.files["/weights/pickled.pt"] = serialized({"payload": Payload()})
     url = server.url + "/weights/pickled.pt"
     with pytest.raises(pickle.UnpicklingError):
@@ -123,14 +123,14 @@ def cached_path(url: str) -> Path:
     return Path(pinhub.get_dir()) / "checkpoints" / url.rsplit("/", 1)[1]
 
 
-def downloads(server: HubServer) -> int:
+def downloads(server: GitHubServer) -> int:
     return sum("/weights/" in path for path in server.requests)
 
 
 @pytest.mark.fault("Loader", "a cached weights file that no longer matches its SHA-256: downloaded again")
 @pytest.mark.parametrize("how", ["sha256", "check_hash"])
 def test_a_cached_file_that_no_longer_matches_its_hash_is_downloaded_again(
-    weights: tuple[str, bytes, str], server: HubServer, capsys: pytest.CaptureFixture[str], how: str
+    weights: tuple[str, bytes, str], server: GitHubServer, capsys: pytest.CaptureFixture[str], how: str
 ) -> None:
     url, data, digest = weights
     expected = {"sha256": digest} if how == "sha256" else {"check_hash": True}
@@ -150,7 +150,7 @@ def test_a_cached_file_that_no_longer_matches_its_hash_is_downloaded_again(
 
 @pytest.mark.fault("Loader", "offline, a cached weights file that does not match: an error that keeps it")
 def test_offline_a_mismatching_cached_file_is_an_error_that_keeps_it(
-    weights: tuple[str, bytes, str], server: HubServer, monkeypatch: pytest.MonkeyPatch
+    weights: tuple[str, bytes, str], server: GitHubServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url, data, digest = weights
     pinhub.load_state_dict_from_url(url, sha256=digest)
@@ -170,7 +170,7 @@ def test_offline_a_mismatching_cached_file_is_an_error_that_keeps_it(
 
 @pytest.mark.fault("Loader", "a cache hit: its SHA-256 checked, nothing downloaded")
 def test_an_untouched_cached_file_is_verified_without_a_download(
-    weights: tuple[str, bytes, str], server: HubServer
+    weights: tuple[str, bytes, str], server: GitHubServer
 ) -> None:
     url, data, digest = weights
     for _ in range(3):
@@ -184,7 +184,7 @@ def test_an_untouched_cached_file_is_verified_without_a_download(
 @pytest.mark.fault("Loader", "a truncated cached weights file: named, and fetched again")
 @pytest.mark.parametrize("downloaded_by", ["pinhub", "torch.hub"])
 def test_a_cut_short_cached_file_is_named_and_downloaded_again(
-    weights: tuple[str, bytes, str], server: HubServer, capsys: pytest.CaptureFixture[str], downloaded_by: str
+    weights: tuple[str, bytes, str], server: GitHubServer, capsys: pytest.CaptureFixture[str], downloaded_by: str
 ) -> None:
     url, data, _ = weights
     if downloaded_by == "pinhub":
@@ -203,7 +203,7 @@ def test_a_cut_short_cached_file_is_named_and_downloaded_again(
 
 @pytest.mark.fault("Loader", "offline, a truncated cached weights file: says how to restore it")
 def test_offline_a_cut_short_cached_file_says_how_to_restore_it(
-    weights: tuple[str, bytes, str], server: HubServer, monkeypatch: pytest.MonkeyPatch
+    weights: tuple[str, bytes, str], server: GitHubServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url, data, _ = weights
     pinhub.load_state_dict_from_url(url)
@@ -219,7 +219,7 @@ def test_offline_a_cut_short_cached_file_says_how_to_restore_it(
 
 
 def test_without_a_hash_a_replaced_file_that_loads_is_used_as_it_is(
-    weights: tuple[str, bytes, str], server: HubServer
+    weights: tuple[str, bytes, str], server: GitHubServer
 ) -> None:
     url, _, _ = weights
     pinhub.load_state_dict_from_url(url)

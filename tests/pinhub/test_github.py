@@ -18,11 +18,11 @@ from pinhub.errors import (
     OfflineCacheMissError,
     RefNotFoundError,
 )
+from support.github import GitHubServer
+from support.gitrepos import GitRepo, git
 from tests.pinhub.archives import file, tar_gz, zip_of
 from tests.pinhub.conftest import Widgets
-from tests.pinhub.gitrepos import GitRepo, git
 from tests.pinhub.hubs import affine_hub
-from tests.pinhub.server import HubServer
 
 SOME_COMMIT = "0123456789abcdef0123456789abcdef01234567"
 
@@ -56,7 +56,7 @@ class TestPins:
         assert load("acme/widgets:v1").__pinhub__.commit == widgets.first
 
     @pytest.mark.parametrize("how", ["repo string", "commit keyword"])
-    def test_full_sha_is_used_as_is_without_ref_lookup(self, widgets: Widgets, server: HubServer, how: str) -> None:
+    def test_full_sha_is_used_as_is_without_ref_lookup(self, widgets: Widgets, server: GitHubServer, how: str) -> None:
         model = load(f"acme/widgets:{widgets.first}") if how == "repo string" else load(commit=widgets.first)
         assert offset_of(model) == 1
         assert model.__pinhub__.commit == widgets.first
@@ -69,7 +69,7 @@ class TestPins:
         assert offset_of(model) == 1
         assert model.__pinhub__.commit == widgets.first
 
-    def test_abbreviated_sha_already_cached_needs_no_network(self, widgets: Widgets, server: HubServer) -> None:
+    def test_abbreviated_sha_already_cached_needs_no_network(self, widgets: Widgets, server: GitHubServer) -> None:
         load(commit=widgets.first)
         server.stop()
         assert load(commit=widgets.first[:7]).__pinhub__.commit == widgets.first
@@ -97,7 +97,7 @@ class TestPins:
 
     @pytest.mark.parametrize("answer", ["missing", "page"])
     def test_refs_without_advertisement_fall_back_to_the_archive(
-        self, widgets: Widgets, server: HubServer, answer: str
+        self, widgets: Widgets, server: GitHubServer, answer: str
     ) -> None:
         server.switches.refs = answer
         assert load("acme/widgets:dev").__pinhub__.commit == widgets.third
@@ -105,7 +105,7 @@ class TestPins:
         with pytest.raises(RefNotFoundError):
             load("acme/widgets:nope")
 
-    def test_subdir(self, tmp_path: Path, server: HubServer) -> None:
+    def test_subdir(self, tmp_path: Path, server: GitHubServer) -> None:
         repo = GitRepo(tmp_path / "project")
         files = {f"examples/affine/{name}": content for name, content in affine_hub(4).items()}
         commit = repo.commit({**files, "README.md": "a project with a hub in a sub-folder\n"})
@@ -118,7 +118,7 @@ class TestPins:
         )
         assert pinhub.resolve("acme/project", commit=commit, subdir="examples/affine").dependencies == ("torch",)
 
-    def test_dependencies_are_checked_before_the_hub_runs(self, tmp_path: Path, server: HubServer) -> None:
+    def test_dependencies_are_checked_before_the_hub_runs(self, tmp_path: Path, server: GitHubServer) -> None:
         repo = GitRepo(tmp_path / "needy")
         hubconf = "import pinhub_missing_module\ndependencies = ['pinhub-missing-module>=2']\ndef f():\n    return 1\n"
         commit = repo.commit({"hubconf.py": hubconf})
@@ -153,26 +153,26 @@ class TestCache:
         assert folders == sorted([widgets.first, widgets.second])
         assert (cache_root() / widgets.first / ".pinhub-manifest.json").is_file()
 
-    def test_full_sha_hit_works_with_the_server_gone(self, widgets: Widgets, server: HubServer) -> None:
+    def test_full_sha_hit_works_with_the_server_gone(self, widgets: Widgets, server: GitHubServer) -> None:
         load(commit=widgets.first)
         server.stop()
         assert offset_of(load(commit=widgets.first)) == 1
 
-    def test_full_sha_hit_makes_no_request(self, widgets: Widgets, server: HubServer) -> None:
+    def test_full_sha_hit_makes_no_request(self, widgets: Widgets, server: GitHubServer) -> None:
         load(commit=widgets.first)
         before = len(server.requests)
         load(commit=widgets.first)
         pinhub.list("acme/widgets", commit=widgets.first, verbose=False)
         assert len(server.requests) == before
 
-    def test_half_built_folder_is_replaced(self, widgets: Widgets, server: HubServer) -> None:
+    def test_half_built_folder_is_replaced(self, widgets: Widgets, server: GitHubServer) -> None:
         load(commit=widgets.first)
         (cache_root() / widgets.first / ".pinhub-manifest.json").unlink()
         (cache_root() / widgets.first / "models.py").unlink()
         assert offset_of(load(commit=widgets.first)) == 1
         assert server.count("archive") == 2
 
-    def test_tampered_file_is_replaced(self, widgets: Widgets, server: HubServer) -> None:
+    def test_tampered_file_is_replaced(self, widgets: Widgets, server: GitHubServer) -> None:
         load(commit=widgets.first)
         consts = cache_root() / widgets.first / "utils" / "consts.py"
         consts.chmod(0o644)  # cached files are read-only
@@ -181,7 +181,7 @@ class TestCache:
         assert consts.read_text() == "OFFSET = 10\n"
         assert server.count("archive") == 2
 
-    def test_copied_files_with_new_mtimes_are_still_a_hit(self, widgets: Widgets, server: HubServer) -> None:
+    def test_copied_files_with_new_mtimes_are_still_a_hit(self, widgets: Widgets, server: GitHubServer) -> None:
         load(commit=widgets.first)
         for path in (cache_root() / widgets.first).rglob("*.py"):
             os.utime(path, ns=(1, 1))
@@ -194,21 +194,23 @@ class TestCache:
         assert offset_of(load(commit=widgets.first)) == 1
         assert not leftover.exists()
 
-    def test_force_reload_downloads_again(self, widgets: Widgets, server: HubServer) -> None:
+    def test_force_reload_downloads_again(self, widgets: Widgets, server: GitHubServer) -> None:
         load(commit=widgets.first)
         load(commit=widgets.first, force_reload=True)
         assert server.count("archive") == 2
 
 
 class TestNetworkDown:
-    def test_branch_uses_its_last_resolution(self, widgets: Widgets, server: HubServer, capsys: Any) -> None:
+    def test_branch_uses_its_last_resolution(self, widgets: Widgets, server: GitHubServer, capsys: Any) -> None:
         load("acme/widgets:dev")
         server.stop()
         model = load("acme/widgets:dev")
         assert model.__pinhub__.commit == widgets.third
         assert "network is unreachable" in capsys.readouterr().err
 
-    def test_uncached_commit_names_what_is_missing_and_how_to_fetch(self, widgets: Widgets, server: HubServer) -> None:
+    def test_uncached_commit_names_what_is_missing_and_how_to_fetch(
+        self, widgets: Widgets, server: GitHubServer
+    ) -> None:
         server.stop()
         with pytest.raises(OfflineCacheMissError) as raised:
             load(commit=widgets.second)
@@ -218,37 +220,37 @@ class TestNetworkDown:
         assert f"acme/widgets@{widgets.second}" in message
         assert f"python -m pinhub fetch acme/widgets --commit {widgets.second}" in message
 
-    def test_never_resolved_branch(self, widgets: Widgets, server: HubServer) -> None:
+    def test_never_resolved_branch(self, widgets: Widgets, server: GitHubServer) -> None:
         server.stop()
         with pytest.raises(OfflineCacheMissError, match="acme/widgets:dev cannot be resolved"):
             load("acme/widgets:dev")
 
 
 class TestServerFailures:
-    def test_truncated_download_is_retried(self, widgets: Widgets, server: HubServer) -> None:
+    def test_truncated_download_is_retried(self, widgets: Widgets, server: GitHubServer) -> None:
         server.switches.truncate_next = 1
         assert offset_of(load(commit=widgets.first)) == 1
         assert server.count("archive") == 2
         assert not list(cache_root().rglob("*.incomplete"))
 
-    def test_always_truncated_leaves_nothing_behind(self, widgets: Widgets, server: HubServer) -> None:
+    def test_always_truncated_leaves_nothing_behind(self, widgets: Widgets, server: GitHubServer) -> None:
         server.switches.truncate_next = 100
         with pytest.raises(DownloadError, match="cut off"):
             load(commit=widgets.first)
         assert [p.name for p in cache_root().iterdir()] == [f"{widgets.first}.lock"]
 
-    def test_server_error_is_retried(self, widgets: Widgets, server: HubServer) -> None:
+    def test_server_error_is_retried(self, widgets: Widgets, server: GitHubServer) -> None:
         server.switches.fail_next = 1
         assert offset_of(load(commit=widgets.first)) == 1
 
-    def test_persistent_server_errors_then_recovery(self, widgets: Widgets, server: HubServer) -> None:
+    def test_persistent_server_errors_then_recovery(self, widgets: Widgets, server: GitHubServer) -> None:
         server.switches.fail_next = 3
         with pytest.raises(DownloadError, match="HTTP Error 500"):
             load(commit=widgets.first)
         assert not (cache_root() / widgets.first).exists()
         assert offset_of(load(commit=widgets.first)) == 1
 
-    def test_zip_slip_archive_is_refused(self, widgets: Widgets, server: HubServer, tmp_path: Path) -> None:
+    def test_zip_slip_archive_is_refused(self, widgets: Widgets, server: GitHubServer, tmp_path: Path) -> None:
         evil = [file("widgets-x/hubconf.py", b"x = 1\n"), file("widgets-x/../../../../evil.py", b"boom\n")]
         server.switches.archive_override["acme/widgets"] = tar_gz(evil, commit=widgets.first)
         with pytest.raises(ArchiveError, match="directory traversal"):
@@ -268,7 +270,7 @@ class TestServerFailures:
     )
     @pytest.mark.parametrize("pin", ["commit", "branch"])
     def test_a_bad_archive_is_named_by_its_url(
-        self, widgets: Widgets, server: HubServer, body: bytes, says: str, pin: str
+        self, widgets: Widgets, server: GitHubServer, body: bytes, says: str, pin: str
     ) -> None:
         server.switches.archive_override["acme/widgets"] = body
         server.switches.refs = "missing"  # so a branch is resolved from its archive
@@ -280,7 +282,7 @@ class TestServerFailures:
         assert says in message
         assert ".incomplete" not in message and str(cache_root()) not in message
 
-    def test_archive_of_another_commit_is_refused(self, widgets: Widgets, server: HubServer) -> None:
+    def test_archive_of_another_commit_is_refused(self, widgets: Widgets, server: GitHubServer) -> None:
         server.switches.archive_override["acme/widgets"] = tar_gz([file("w/hubconf.py")], commit=widgets.second)
         with pytest.raises(ArchiveError, match=f"expected an archive of commit {widgets.first}"):
             load(commit=widgets.first)

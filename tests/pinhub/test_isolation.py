@@ -13,9 +13,9 @@ import pytest
 import torch
 
 import pinhub
-from tests.pinhub.gitrepos import GitRepo
+from support.github import GitHubServer
+from support.gitrepos import GitRepo
 from tests.pinhub.hubs import affine_hub
-from tests.pinhub.server import HubServer
 
 PICKLED_ENTRYPOINT = '''
 
@@ -49,7 +49,7 @@ def pickle_full_model(folder: Path) -> None:
 
 
 @pytest.fixture
-def two_hubs(tmp_path: Path, server: HubServer) -> dict[str, str]:
+def two_hubs(tmp_path: Path, server: GitHubServer) -> dict[str, str]:
     """acme/one and acme/two: the same module names, different offsets (1 and 2); name -> commit."""
     commits = {}
     for offset, name in ((1, "one"), (2, "two")):

@@ -13,8 +13,8 @@ import pytest
 
 import pinhub
 from pinhub.errors import OfflineCacheMissError
+from support.github import GitHubServer
 from tests.pinhub.conftest import Widgets
-from tests.pinhub.server import HubServer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,7 +34,7 @@ def run_shell_command(command: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_cached_commits_and_refs_load_without_any_request(
-    widgets: Widgets, server: HubServer, monkeypatch: pytest.MonkeyPatch
+    widgets: Widgets, server: GitHubServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     load(commit=widgets.first)
     load("acme/widgets:dev")
@@ -47,7 +47,7 @@ def test_cached_commits_and_refs_load_without_any_request(
 
 
 def test_missing_commit_error_gives_a_command_that_fetches_it(
-    widgets: Widgets, server: HubServer, monkeypatch: pytest.MonkeyPatch
+    widgets: Widgets, server: GitHubServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PINHUB_OFFLINE", "true")
     with pytest.raises(OfflineCacheMissError) as raised:
@@ -74,7 +74,7 @@ def test_unresolved_branch_and_subdir_in_the_command(widgets: Widgets, monkeypat
     assert command == f"PINHUB_OFFLINE=0 {expected}"
 
 
-def test_weights_offline(server: HubServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_weights_offline(server: GitHubServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("PINHUB_OFFLINE", "1")
     with pytest.raises(OfflineCacheMissError, match="PINHUB_OFFLINE is set"):
         pinhub.load_state_dict_from_url(f"{server.url}/w/net.pt", model_dir=str(tmp_path))

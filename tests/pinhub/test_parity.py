@@ -13,9 +13,9 @@ import pytest
 import torch
 
 import pinhub
-from tests.pinhub.gitrepos import GitRepo
+from support.github import GitHubServer
+from support.gitrepos import GitRepo
 from tests.pinhub.hubs import affine_hub
-from tests.pinhub.server import HubServer
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -72,7 +72,7 @@ HUBS = ["examples/digits", "examples/digits-vae", "affine"]
 
 
 @pytest.mark.parametrize("hub", HUBS)
-def test_pinhub_matches_torch_hub(hub: str, tmp_path: Path, server: HubServer) -> None:
+def test_pinhub_matches_torch_hub(hub: str, tmp_path: Path, server: GitHubServer) -> None:
     folder = hub_folder(hub, tmp_path)
     names, docs, results = torch_hub_view(folder, hub.replace("/", "-"))
     assert names, "the hub has entrypoints"

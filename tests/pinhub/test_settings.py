@@ -15,8 +15,8 @@ import pytest
 import pinhub
 from pinhub._settings import VARIABLES
 from pinhub.errors import ConfigurationError, OfflineCacheMissError
+from support.github import GitHubServer
 from tests.pinhub.conftest import Widgets
-from tests.pinhub.server import HubServer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,7 +25,7 @@ def load(repo: str = "acme/widgets", **kwargs: Any) -> Any:
     return pinhub.load(repo, "affine", trust_repo=True, verbose=False, **kwargs)
 
 
-def network_calls(widgets: Widgets, server: HubServer, tmp_path: Path) -> dict[str, Callable[[], object]]:
+def network_calls(widgets: Widgets, server: GitHubServer, tmp_path: Path) -> dict[str, Callable[[], object]]:
     """One call for each way pinhub reaches the network, none of them cached yet."""
     return {
         "github commit": lambda: load(commit=widgets.second),
@@ -39,7 +39,7 @@ def network_calls(widgets: Widgets, server: HubServer, tmp_path: Path) -> dict[s
 
 @pytest.mark.parametrize("value", ["1", "true", "TRUE", "Yes", " on "])
 def test_every_yes_word_keeps_every_call_off_the_network(
-    value: str, widgets: Widgets, server: HubServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    value: str, widgets: Widgets, server: GitHubServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PINHUB_CATALOGUE_URL", f"{server.url}/site/catalogue.json")
     monkeypatch.setenv("PINHUB_OFFLINE", value)
@@ -51,7 +51,7 @@ def test_every_yes_word_keeps_every_call_off_the_network(
 
 @pytest.mark.parametrize("value", ["0", "false", "No", "OFF", "", "  "])
 def test_every_no_word_leaves_the_network_on(
-    value: str, widgets: Widgets, server: HubServer, monkeypatch: pytest.MonkeyPatch
+    value: str, widgets: Widgets, server: GitHubServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PINHUB_OFFLINE", value)
     assert load(commit=widgets.first).__pinhub__.commit == widgets.first
@@ -60,7 +60,7 @@ def test_every_no_word_leaves_the_network_on(
 
 @pytest.mark.parametrize("value", ["maybe", "2", "enabled", "tru"])
 def test_any_other_value_fails_every_call_before_anything_is_done(
-    value: str, widgets: Widgets, server: HubServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    value: str, widgets: Widgets, server: GitHubServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     load(commit=widgets.first)
     before = len(server.requests)

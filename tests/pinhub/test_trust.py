@@ -14,16 +14,16 @@ import pytest
 
 import pinhub
 from pinhub.errors import UntrustedRepoError
-from tests.pinhub.gitrepos import GitRepo
+from support.github import GitHubServer
+from support.gitrepos import GitRepo
 from tests.pinhub.hubs import plain_hub
-from tests.pinhub.server import HubServer
 
 ROOT = Path(__file__).resolve().parents[2]
 PROMPT = b"(y/N)?"
 
 
 @pytest.fixture
-def plain(tmp_path: Path, server: HubServer) -> str:
+def plain(tmp_path: Path, server: GitHubServer) -> str:
     """A hub served as acme/plain and as pytorch/plain (an owner torch.hub trusts by default)."""
     repo = GitRepo(tmp_path / "plain")
     repo.commit(plain_hub(7))

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from generator.catalogue import load_catalogue
+from support.hubrepos import PROJECT_ROOT
 from tests.generator.catalogue.test_load import VALID, problems, write
-from tests.generator.hubrepos import PROJECT_ROOT
 
 
 def billion_laughs(levels: int = 9) -> str:

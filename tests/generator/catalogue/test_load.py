@@ -9,7 +9,7 @@ import pytest
 
 from generator.catalogue import load_catalogue
 from generator.errors import InvalidInputError
-from tests.generator.hubrepos import PROJECT_ROOT
+from support.hubrepos import PROJECT_ROOT
 
 VALID = """
 categories:

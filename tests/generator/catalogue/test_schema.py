@@ -7,7 +7,7 @@ import re
 
 from generator.catalogue.model import Entry, VerificationSetting
 from generator.catalogue.schema import schema_text
-from tests.generator.hubrepos import PROJECT_ROOT
+from support.hubrepos import PROJECT_ROOT
 
 
 def test_the_committed_schema_is_current() -> None:

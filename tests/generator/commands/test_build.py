@@ -11,8 +11,8 @@ import pytest
 from generator.cli import main
 from generator.lock import read_lock, read_shard
 from generator.lock.shards import shard_of
+from support.hubrepos import CATALOGUE_HEAD, entry_yaml, make_hub_repo, make_project
 from tests.generator.commands.test_progress import Terminal
-from tests.generator.hubrepos import CATALOGUE_HEAD, entry_yaml, make_hub_repo, make_project
 
 LIGHT_HUBCONF = '''
 dependencies = []

@@ -11,8 +11,8 @@ from generator import pipeline
 from generator.config import load_config
 from generator.lock import read_lock
 from generator.lock.records import EntryLock, SmokeResult
+from support.hubrepos import CATALOGUE_HEAD, entry_yaml, make_hub_repo, make_project
 from tests.generator.environments.wheels import make_wheel
-from tests.generator.hubrepos import CATALOGUE_HEAD, entry_yaml, make_hub_repo, make_project
 
 # The entrypoint's size tells which release of `wheelpkg` it imported: Linear(major, 1).
 HUBCONF = '''
@@ -43,7 +43,7 @@ def _hub(path: Path, dependencies: list[str]) -> str:
 
 
 def _commit(url: str) -> str:
-    from tests.generator.hubrepos import git
+    from support.hubrepos import git
 
     return git(Path(url.removeprefix("file://")), "rev-parse", "HEAD")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.fetch import FetchError, FetchRequest, fetch_checkout, git_url
-from tests.generator.hubrepos import GOOD_HUBCONF, PROJECT_ROOT, HubRepo, commit_files, git, make_hub_repo
+from support.hubrepos import GOOD_HUBCONF, PROJECT_ROOT, HubRepo, commit_files, git, make_hub_repo
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 

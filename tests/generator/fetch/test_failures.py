@@ -18,7 +18,7 @@ import pytest
 
 from generator.fetch import FetchError, FetchPolicy, FetchRequest, fetch_checkout
 from generator.fetch.failures import MISSING_OBJECTS
-from tests.generator.hubrepos import GOOD_HUBCONF, HubRepo, git, make_hub_repo
+from support.hubrepos import GOOD_HUBCONF, HubRepo, git, make_hub_repo
 
 MiB = 1 << 20
 

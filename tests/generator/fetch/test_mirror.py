@@ -20,7 +20,7 @@ import pytest
 from generator.fetch import Checkout, FetchError, FetchPolicy, FetchRequest, fetch_checkout
 from generator.locks import LockTimeoutError, file_lock
 from generator.settings import SettingsError
-from tests.generator.hubrepos import GOOD_HUBCONF, HubRepo, commit_files, git, make_hub_repo
+from support.hubrepos import GOOD_HUBCONF, HubRepo, commit_files, git, make_hub_repo
 
 
 def no_pause(pauses: list[float]) -> FetchPolicy:

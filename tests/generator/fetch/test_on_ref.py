@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.fetch import FetchRequest, fetch_checkout
-from tests.generator.hubrepos import GOOD_HUBCONF, HubRepo, commit_files, git, make_hub_repo
+from support.hubrepos import GOOD_HUBCONF, HubRepo, commit_files, git, make_hub_repo
 
 
 @pytest.fixture

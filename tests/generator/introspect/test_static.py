@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.introspect.static import read_hubconf
-from tests.generator.hubrepos import GOOD_HUBCONF
+from support.hubrepos import GOOD_HUBCONF
 
 
 def test_dependencies_entrypoints_and_docstrings_come_from_the_source(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from generator.example_runs import cached_examples
 from generator.lock import read_lock
 from generator.render import example_notebooks
 from generator.verify import VerifyContext, plan_entry
-from tests.generator.hubrepos import PROJECT_ROOT
+from support.hubrepos import PROJECT_ROOT
 
 
 def _shallow() -> bool:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from generator import pipeline
 from generator.config import load_config
-from tests.generator.hubrepos import CATALOGUE_HEAD, GOOD_HUBCONF, PROJECT_ROOT, entry_yaml, make_hub_repo, make_project
+from support.hubrepos import CATALOGUE_HEAD, GOOD_HUBCONF, PROJECT_ROOT, entry_yaml, make_hub_repo, make_project
 
 
 def _other_build_venv(folder: Path) -> Path:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from tests.generator.hubrepos import (
+from support.hubrepos import (
     CATALOGUE_HEAD,
     GOOD_HUBCONF,
     commit_files,

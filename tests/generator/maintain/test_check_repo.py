@@ -14,8 +14,8 @@ import pytest
 from generator.catalogue.model import VerificationSetting
 from generator.cli import main
 from generator.maintain import CheckOptions, check_repo, render_checklist, run_checks
-from tests import verification
-from tests.generator.hubrepos import CATALOGUE_HEAD, drop_blob, make_hub_repo, make_project
+from support import verification
+from support.hubrepos import CATALOGUE_HEAD, drop_blob, make_hub_repo, make_project
 
 # The hubs are loaded in environments with the torch installed here, as the catalogue's pair says.
 TEST_PAIR = VerificationSetting.model_validate(verification.SETTING)

@@ -10,7 +10,7 @@ from generator.cli import main
 from generator.lock import write_lock
 from generator.lock.records import EntryLock, EntrypointLock, Environment, Lock, SmokeResult, Stale
 from generator.maintain import diff_locks, render_diff
-from tests.generator.hubrepos import PROJECT_ROOT
+from support.hubrepos import PROJECT_ROOT
 
 A = "a" * 40
 B = "b" * 40

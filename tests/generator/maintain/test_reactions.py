@@ -13,7 +13,7 @@ import pytest
 
 from generator.cli import main
 from generator.render.votes import read_votes
-from tests.generator.hubrepos import CATALOGUE_HEAD, entry_yaml, make_project
+from support.hubrepos import CATALOGUE_HEAD, entry_yaml, make_project
 
 PAGES = [
     # giscus's pathname mapping: the discussion's title is the page's path on the site.

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.maintain import RemoteError, parse_spec, resolve_ref
-from tests.generator.hubrepos import GOOD_HUBCONF, commit_files, git, make_hub_repo
+from support.hubrepos import GOOD_HUBCONF, commit_files, git, make_hub_repo
 
 
 @pytest.mark.parametrize(

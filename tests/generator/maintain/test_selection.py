@@ -9,7 +9,7 @@ import pytest
 from generator.cli import main
 from generator.errors import GeneratorError
 from generator.maintain import changed_since
-from tests.generator.hubrepos import CATALOGUE_HEAD, entry_yaml, git, make_project
+from support.hubrepos import CATALOGUE_HEAD, entry_yaml, git, make_project
 
 SHA = "a" * 40
 

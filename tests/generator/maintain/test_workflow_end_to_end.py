@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from tests.generator.hubrepos import CATALOGUE_HEAD, GOOD_HUBCONF, commit_files, entry_yaml, make_hub_repo, make_project
+from support.hubrepos import CATALOGUE_HEAD, GOOD_HUBCONF, commit_files, entry_yaml, make_hub_repo, make_project
 
 CATALOGUE = (
     "# The catalogue of this test project; maintainers' comments must survive every command.\n"

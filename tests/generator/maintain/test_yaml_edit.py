@@ -12,7 +12,7 @@ from ruamel.yaml.comments import CommentedMap
 from generator.catalogue import load_catalogue
 from generator.maintain import CatalogueEditError, CatalogueEditor
 from generator.maintain.yaml_edit import flow
-from tests.generator.hubrepos import PROJECT_ROOT
+from support.hubrepos import PROJECT_ROOT
 
 OLD = "0123456789abcdef0123456789abcdef01234567"
 NEW = "89abcdef0123456789abcdef0123456789abcdef"

@@ -10,7 +10,7 @@ from generator.catalogue import Catalogue
 from generator.config import ProjectConfig, load_config
 from generator.lock.docstrings import text_sha256, write_docstrings
 from generator.lock.records import EntryLock, EntrypointLock, Environment, Lock, ModelFacts, SmokeResult
-from tests.generator.hubrepos import PROJECT_ROOT
+from support.hubrepos import PROJECT_ROOT
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 CPU_ENVIRONMENT = Environment(

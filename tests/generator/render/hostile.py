@@ -3,7 +3,7 @@ would act on: every page must show it exactly as written and pull in nothing."""
 
 from __future__ import annotations
 
-from tests.generator.hubrepos import PROJECT_ROOT
+from support.hubrepos import PROJECT_ROOT
 
 # Markdown and template syntax a docstring may hold; each must reach the reader exactly as written
 # (in the middle of a docstring, where a block of Markdown would start).

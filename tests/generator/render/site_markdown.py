@@ -9,7 +9,7 @@ from typing import Any
 import markdown  # type: ignore[import-untyped]
 from mkdocs.config import load_config
 
-from tests.generator.hubrepos import PROJECT_ROOT
+from support.hubrepos import PROJECT_ROOT
 
 
 @cache

@@ -17,7 +17,7 @@ from generator import pipeline
 from generator.config import ProjectConfig
 from generator.render.reliability import RESULTS
 from generator.site import build_site
-from tests.generator.hubrepos import PROJECT_ROOT, git
+from support.hubrepos import PROJECT_ROOT, git
 from tests.generator.site.rendered_site import make_project, real_catalogue, synthetic_lock
 from tests.generator.site.test_site import Elements
 

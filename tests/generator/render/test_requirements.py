@@ -17,7 +17,7 @@ from generator.render.requirements import (
     verified_versions,
 )
 from generator.render.view import model_view
-from tests.generator.hubrepos import PROJECT_ROOT
+from support.hubrepos import PROJECT_ROOT
 
 SITE = "https://pinhub.github.io/pinhub/"
 PREFIX = f"pip install --extra-index-url {SITE}simple/ pinhub"

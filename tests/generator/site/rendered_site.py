@@ -25,7 +25,7 @@ from generator.lock.records import EntryLock, EntrypointLock, Environment, Lock,
 from generator.render import render_pages
 from generator.site import build_site
 from generator.site.build import SiteBuild
-from tests.generator.hubrepos import PROJECT_ROOT
+from support.hubrepos import PROJECT_ROOT
 from tests.generator.render.hostile import HOSTILE_DOCSTRING
 
 ENVIRONMENT = Environment(

@@ -25,9 +25,9 @@ from typing import Any
 import pytest
 import yaml
 
-from tests import verification
+from support import verification
 
-from tests.generator.hubrepos import PROJECT_ROOT, git
+from support.hubrepos import PROJECT_ROOT, git
 
 HOSTILE_ID = "hostile-widget"
 HOSTILE_SCRIPT = "<script>window.pwned = 1</script>"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.smoke import SmokeRequest, smoke_entrypoint
-from tests.generator.hubrepos import PROJECT_ROOT
+from support.hubrepos import PROJECT_ROOT
 
 HUB = {
     "hubconf.py": '''

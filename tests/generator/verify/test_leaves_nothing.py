@@ -12,7 +12,7 @@ from generator import pipeline
 from generator.config import load_config
 from generator.lock import read_lock
 from generator.sandbox import SandboxUnavailableError, bubblewrap
-from tests.generator.hubrepos import CATALOGUE_HEAD, entry_yaml, make_hub_repo, make_project
+from support.hubrepos import CATALOGUE_HEAD, entry_yaml, make_hub_repo, make_project
 
 # Like hubs that cache into `.torch/` of their working directory and `~/.torch/` of their home.
 WRITER_HUBCONF = '''

@@ -10,7 +10,7 @@ from generator import pipeline
 from generator.config import load_config
 from generator.fetch.failures import MISSING_OBJECTS
 from generator.lock import read_lock
-from tests.generator.hubrepos import CATALOGUE_HEAD, entry_yaml, git, make_hub_repo, make_project
+from support.hubrepos import CATALOGUE_HEAD, entry_yaml, git, make_hub_repo, make_project
 
 # Like YOLOv5's hubconf.py: the model, and helpers a torch.hub user never loads by themselves.
 WITH_HELPERS = '''

@@ -2,9 +2,11 @@
 
 ``/<owner>/<name>/archive/<ref>.tar.gz`` is made with ``git archive`` (which embeds the commit id, as
 GitHub's archives do) and ``/<owner>/<name>.git/info/refs?service=git-upload-pack`` is what ``git
-upload-pack`` advertises, as GitHub's smart-HTTP endpoint answers. Switches make it fail on purpose,
-and a gate holds archive answers back until a test opens it (so a download is still running, for
-certain, while other processes arrive).
+upload-pack`` advertises, as GitHub's smart-HTTP endpoint answers; anything else is 404, so a client
+can fetch nothing but the registered repositories. The build runs its example notebooks against it
+(`PINHUB_GITHUB_URL`), offline, and the loader's tests use it as GitHub. For those tests, switches
+make it fail on purpose, and a gate holds archive answers back until a test opens it (so a download is
+still running, for certain, while other processes arrive).
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 _ARCHIVE = re.compile(r"/(?P<owner>[^/]+)/(?P<name>[^/]+)/archive/(?P<ref>.+)\.tar\.gz")
+_REF = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._/-]*$")  # a branch, tag or commit; never an option or a range
 _REFS = re.compile(r"/(?P<owner>[^/]+)/(?P<name>[^/]+)\.git/info/refs")
 # A closed gate that nobody opens fails the request instead of hanging the test run.
 GATE_TIMEOUT_S = 120
@@ -33,7 +36,7 @@ class Switches:
     refs: str = "smart"  # or "missing" (404), or "page" (an HTML page, as a login wall answers)
 
 
-class HubServer:
+class GitHubServer:
     """Serves registered repositories until stopped; records every request path."""
 
     def __init__(self) -> None:
@@ -50,9 +53,16 @@ class HubServer:
         self._thread.start()
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
 
-    def add(self, owner_name: str, repo: Path) -> None:
-        """Serve the git repository at ``repo`` as ``owner_name``."""
+    def add(self, owner_name: str, repo: Path) -> GitHubServer:
+        """Serve the git repository at ``repo`` as ``owner_name``; returns the server."""
         self.repos[owner_name] = repo
+        return self
+
+    def __enter__(self) -> GitHubServer:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
 
     def stop(self) -> None:
         """Stop answering; the port is closed afterwards (a second call does nothing)."""
@@ -80,13 +90,13 @@ class HubServer:
             return left > 0
 
 
-def _handler_class(hub: HubServer) -> type[BaseHTTPRequestHandler]:
+def _handler_class(hub: GitHubServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:
             """Quiet: tests read ``hub.requests`` instead."""
 
         def do_GET(self) -> None:
-            path = urlsplit(self.path).path
+            path = unquote(urlsplit(self.path).path)
             hub.record(self.path)
             if hub.take("fail_next"):
                 self.reply(500, b"internal error", "text/plain")
@@ -146,9 +156,10 @@ def _handler_class(hub: HubServer) -> type[BaseHTTPRequestHandler]:
 
 def _git_archive(repo: Path, name: str, ref: str) -> bytes | None:
     """GitHub's archive for a ref, or None if the repository has no such ref or commit."""
-    resolved = subprocess.run(
-        ["git", "-C", str(repo), "rev-parse", "-q", "--verify", f"{ref}^{{commit}}"], capture_output=True, check=False
-    )
+    if not _REF.match(ref) or ".." in ref:
+        return None
+    verify = ["git", "-C", str(repo), "rev-parse", "-q", "--verify", "--end-of-options", f"{ref}^{{commit}}"]
+    resolved = subprocess.run(verify, capture_output=True, check=False)
     if resolved.returncode != 0:
         return None
     prefix = f"{name}-{ref.replace('/', '-')}/"

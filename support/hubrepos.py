@@ -8,9 +8,9 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests import verification
+from support import verification
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 GOOD_HUBCONF = '''
 dependencies = ["torch"]
