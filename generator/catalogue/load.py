@@ -22,6 +22,7 @@ from generator.catalogue.model import (
     SmokeInput,
     SmokeOverride,
 )
+from generator.catalogue.quick import quick_read
 from generator.catalogue.repos import non_ascii_note
 from generator.errors import InvalidInputError, Problem
 
@@ -34,6 +35,9 @@ def load_catalogue(path: Path) -> Catalogue:
     Raises:
         InvalidInputError: with one Problem per error found (all of them, not just the first).
     """
+    quick = _quick(path)
+    if quick is not None:
+        return quick
     document = _parse_yaml(path)
     data = _plain(document)
     problems = [
@@ -47,6 +51,21 @@ def load_catalogue(path: Path) -> Catalogue:
     if problems:
         raise InvalidInputError(sorted(problems, key=lambda p: p.line or 0))
     return catalogue
+
+
+def _quick(path: Path) -> Catalogue | None:
+    """The catalogue when it is plain YAML and valid, read without line numbers (fast); else None, and the
+    careful reader reads it again to say what is wrong and where."""
+    try:
+        data = quick_read(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not isinstance(data, dict) or _cross_checks(data):
+        return None
+    try:
+        return Catalogue.model_validate(data)
+    except ValidationError:
+        return None
 
 
 def _parse_yaml(path: Path) -> Any:
