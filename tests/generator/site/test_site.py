@@ -18,7 +18,8 @@ import pinhub
 from generator import pipeline
 from generator.config import load_config
 from generator.lock import read_lock
-from generator.site import build_site
+from generator.site import build_site, publish_loader
+from support.hubrepos import PROJECT_ROOT
 from tests.generator.site.sitebuild import HOSTILE_ID, SEARCH_TAG, BuiltSite
 
 pytestmark = pytest.mark.slow
@@ -101,7 +102,7 @@ def test_the_loader_ships_as_a_pep_503_index(site: BuiltSite) -> None:
     assert '<a href="pinhub/">pinhub</a>' in root
     project_page = f"{site.url}simple/pinhub/"
     link = re.search(
-        r'href="([^"]+\.whl)#sha256=([0-9a-f]{64})" data-requires-python="&gt;=3.10"', fetch(project_page).decode()
+        r'href="([^"]+\.whl)#sha256=([0-9a-f]{64})" data-requires-python="&gt;=3.11"', fetch(project_page).decode()
     )
     assert link is not None
     wheel = fetch(urljoin(project_page, link[1]))
@@ -175,3 +176,15 @@ def test_comments_appear_once_giscus_is_configured(site: BuiltSite, tmp_path: Pa
     [giscus] = [attrs for tag, attrs in model.tags if tag == "script" and "giscus.app" in attrs.get("src", "")]
     assert giscus["data-repo-id"] == "R_kgDOExample" and giscus["data-reactions-enabled"] == "1"
     assert "giscus.app" not in (built / "faq" / "index.html").read_text(encoding="utf-8")  # model pages only
+
+
+def test_the_loader_is_built_again_only_when_its_sources_change(tmp_path: Path) -> None:
+    simple = tmp_path / "simple"
+    first = publish_loader(PROJECT_ROOT, simple)
+    assert first is not None and first.path.is_file()
+    stamp = first.path.stat().st_mtime_ns
+    again = publish_loader(PROJECT_ROOT, simple)
+    assert again == first and again is not None and again.path.stat().st_mtime_ns == stamp  # nothing rebuilt
+    (simple / ".source-key").write_text("sources of another version", encoding="utf-8")
+    rebuilt = publish_loader(PROJECT_ROOT, simple)
+    assert rebuilt is not None and rebuilt.sha256 == first.sha256 and rebuilt.path.stat().st_mtime_ns != stamp
