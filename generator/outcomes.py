@@ -13,7 +13,6 @@ from typing import Any
 
 from generator.lock.records import Status
 from generator.sandbox import Outcome
-from pinhub._isolation import public_name
 
 # Paths of the machine that built: the probe's scratch home, a verification environment, a checkout in
 # the build cache, the loader's copy. A message keeps what it says of them, not where they were.
@@ -38,6 +37,8 @@ def public_text(text: str, hub_dir: Path | None = None) -> str:
         text = text.replace(f"{hub_dir}/", "")
     for pattern, replacement in MACHINE_PATHS:
         text = pattern.sub(replacement, text)
+    from pinhub._isolation import public_name  # the loader's own rule, loaded only when a probe failed
+
     return public_name(text)
 
 

@@ -9,9 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from generator.catalogue.document import read_document
 from generator.catalogue.model import (
     Catalogue,
     Category,
@@ -69,6 +67,11 @@ def _quick(path: Path) -> Catalogue | None:
 
 
 def _parse_yaml(path: Path) -> Any:
+    # The careful reader (ruamel, line numbers) loads only when the quick one leaves the file to it.
+    from ruamel.yaml.comments import CommentedMap
+
+    from generator.catalogue.document import read_document
+
     document = read_document(path)
     if not isinstance(document, CommentedMap):
         message = "expected a mapping with 'categories', 'tags' and 'models' at the top of the file"
@@ -182,6 +185,8 @@ def _line_of(document: Any, loc: Location) -> int | None:
 
 def _position(node: Any, part: str | int) -> tuple[int, int] | None:
     """(line, column) of a key or item; None when absent, or merged in (<<: *anchor) with no place of its own."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
     try:
         if isinstance(node, CommentedMap) and part in node:
             return node.lc.key(part)  # type: ignore[no-any-return]

@@ -1,4 +1,7 @@
-"""The maintainers' commands: check-repo, add, update, lock-diff, entries, site."""
+"""The maintainers' commands: check-repo, add, update, lock-diff, entries, site.
+
+Each command loads generator.maintain when it runs: the builds (`make site`) never need it.
+"""
 
 from __future__ import annotations
 
@@ -14,21 +17,6 @@ from generator.commands.types import Subparsers
 from generator.config import ProjectConfig
 from generator.files import write_text_atomic
 from generator.lock import read_lock
-from generator.maintain import (
-    AddOptions,
-    CheckOptions,
-    add_entry,
-    changed_since,
-    check_repo,
-    diff_locks,
-    reactions,
-    render_checklist,
-    render_diff,
-    render_probe,
-    render_update,
-    select_ids,
-    update_entries,
-)
 from generator.settings import build_cache_dir
 
 ACCELERATORS = ("cpu", "cuda-optional", "cuda")
@@ -85,15 +73,17 @@ def register(commands: Subparsers) -> None:
 
 
 def _check_repo(config: ProjectConfig, arguments: argparse.Namespace) -> int:
-    options = CheckOptions(
+    from generator import maintain
+
+    options = maintain.CheckOptions(
         subdir=arguments.subdir,
         offline=arguments.offline,
         smoke_timeout=arguments.timeout,
         verification=_verification(config),
         requirements=tuple(arguments.requirement),
     )
-    report = check_repo(arguments.spec, build_cache_dir(), options)
-    print(render_checklist(report))
+    report = maintain.check_repo(arguments.spec, build_cache_dir(), options)
+    print(maintain.render_checklist(report))
     return 1 if report.failed else 0
 
 
@@ -105,20 +95,22 @@ def _verification(config: ProjectConfig) -> VerificationSetting:
 
 
 def _add(config: ProjectConfig, arguments: argparse.Namespace) -> int:
-    options = AddOptions(
+    from generator import maintain
+
+    options = maintain.AddOptions(
         entry_id=arguments.entry_id,
         subdir=arguments.subdir,
         category=arguments.category,
         smoke_timeout=arguments.timeout,
     )
-    added = add_entry(config, arguments.spec, options, build_cache_dir())
+    added = maintain.add_entry(config, arguments.spec, options, build_cache_dir())
     pin = f"{added.ref} = {added.commit}" if added.commit else "a folder of this project"
     print(f"added entry {added.entry_id!r} to {config.catalogue} ({added.repo}, {pin})")
     if added.probed is None:
         print(f"not fetched, so nothing was loaded: {added.fetch_error}")
         print("the entry is pinned; `lock` records it as unfetchable until its commit can be fetched")
     else:
-        print(render_probe(added.probed))
+        print(maintain.render_probe(added.probed))
         left_out = ", ".join(f"{name} ({why})" for name, why in added.left_out.items())
         print(f"featured: {', '.join(added.featured) or 'none'}" + (f"; left out: {left_out}" if left_out else ""))
     print(f"complete the fields marked TODO ({', '.join(added.to_complete)}), then verify it:")
@@ -127,14 +119,18 @@ def _add(config: ProjectConfig, arguments: argparse.Namespace) -> int:
 
 
 def _update(config: ProjectConfig, arguments: argparse.Namespace) -> int:
+    from generator import maintain
+
     with progress_display(arguments.quiet) as progress:
-        report = update_entries(config, arguments.ids, arguments.dry_run, progress)
-    print(render_update(report, arguments.dry_run), end="")
+        report = maintain.update_entries(config, arguments.ids, arguments.dry_run, progress)
+    print(maintain.render_update(report, arguments.dry_run), end="")
     return 1 if report.problems else 0
 
 
 def _lock_diff(config: ProjectConfig, arguments: argparse.Namespace) -> int:
-    text = render_diff(diff_locks(read_lock(arguments.old), read_lock(arguments.new)))
+    from generator import maintain
+
+    text = maintain.render_diff(maintain.diff_locks(read_lock(arguments.old), read_lock(arguments.new)))
     if arguments.output:
         write_text_atomic(arguments.output, text)
     print(text, end="")
@@ -142,9 +138,11 @@ def _lock_diff(config: ProjectConfig, arguments: argparse.Namespace) -> int:
 
 
 def _entries(config: ProjectConfig, arguments: argparse.Namespace) -> int:
+    from generator import maintain
+
     catalogue = pipeline.read_catalogue(config)
-    changed = changed_since(config.catalogue, arguments.changed_since) if arguments.changed_since else None
-    ids = select_ids(catalogue, changed, arguments.accelerator)
+    changed = maintain.changed_since(config.catalogue, arguments.changed_since) if arguments.changed_since else None
+    ids = maintain.select_ids(catalogue, changed, arguments.accelerator)
     if arguments.format == "json":
         print(json.dumps(ids))
     elif arguments.format == "only":
@@ -163,6 +161,8 @@ def _site(config: ProjectConfig, _: argparse.Namespace) -> int:
 
 
 def _reactions(config: ProjectConfig, arguments: argparse.Namespace) -> int:
+    from generator.maintain import reactions
+
     if not (config.giscus_repo and config.giscus_category_id):
         print("giscus is not configured (mkdocs.yml: extra.giscus.repo and category_id): no reactions to record")
         return 0

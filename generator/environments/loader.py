@@ -9,14 +9,16 @@ its sources, into a folder of its own.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import shutil
 from pathlib import Path
 
-import pinhub
 from generator.files import temporary_name
 
-LOADER_SOURCES = Path(pinhub.__file__).resolve().parent
+# Found without importing it: the build itself never needs the loader (and its torch) in its process.
+_SPEC = importlib.util.find_spec("pinhub")
+LOADER_SOURCES = Path(_SPEC.origin if _SPEC and _SPEC.origin else "pinhub/__init__.py").resolve().parent
 
 
 def loader_digest() -> str:
