@@ -22,7 +22,6 @@ from pathlib import Path
 
 from generator import files, settings
 from generator.config import ProjectConfig
-from generator.sandbox import scratch
 
 LOCK_FILE = "build.lock"
 
@@ -87,6 +86,8 @@ def remove_leftovers(config: ProjectConfig) -> list[Path]:
         *_shared_cache_leftovers(),
     ]
     with contextlib.suppress(OSError):
+        from generator.sandbox import scratch  # loaded only here: a build that runs no hub code needs no sandbox
+
         scratch.remove_stale()
     return removed
 

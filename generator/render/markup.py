@@ -14,7 +14,6 @@ import html
 import re
 
 from markupsafe import Markup
-from pymdownx.snippets import SnippetPreprocessor  # type: ignore[import-untyped]
 
 # Control characters, among them Python-Markdown's placeholder markers (STX, ETX): never part of a page.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -73,6 +72,9 @@ def neutralise_snippets(markdown: str) -> str:
 
 
 def _escaped_snippet_line(line: str) -> str:
+    # snippets' own patterns, so what is escaped is exactly what it would act on (loaded only when needed)
+    from pymdownx.snippets import SnippetPreprocessor  # type: ignore[import-untyped]
+
     match = SnippetPreprocessor.RE_ALL_SNIPPETS.match(line) or SnippetPreprocessor.RE_SNIPPET_SECTION.match(line)
     if match is None:
         return line

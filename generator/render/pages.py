@@ -16,7 +16,6 @@ from generator.render.links import is_web_url
 from generator.render.markup import code_span, fenced_markup, html_text
 from generator.render.verification import DEVICE_LABELS, STATE_LEGEND, meanings, smoke_cell
 from generator.render.view import ModelView
-from pinhub._isolation import public_name
 
 RECENT = 6  # entries the home page lists as recently updated
 
@@ -123,6 +122,8 @@ def indented(block: str) -> Markup:
 
 def type_name(qualified: str) -> str:
     """A returned type's name without the private module name pinhub imports a hub under."""
+    from pinhub._isolation import public_name  # the loader's rule (the loader loads only when a page needs it)
+
     return public_name(qualified)
 
 
