@@ -47,11 +47,13 @@ def test_every_process_of_the_probe_is_gone_when_it_times_out(tmp_path: Path, ma
         import subprocess, time
         def run():
             subprocess.Popen(["sleep", "60"], start_new_session=True)
+            print("grandchild started", flush=True)
             time.sleep(60)
         """,
     )
-    outcome = run_probe(script, [], Limits(timeout=1.5))
+    outcome = run_probe(script, [], Limits(timeout=5))
     assert outcome.timed_out
+    assert "grandchild started" in outcome.output_tail  # it did exist (a slow start cannot pass this falsely)
     assert processes_marked(marker) == []
 
 
