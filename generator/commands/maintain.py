@@ -83,7 +83,7 @@ def _check_repo(config: ProjectConfig, arguments: argparse.Namespace) -> int:
         requirements=tuple(arguments.requirement),
     )
     report = maintain.check_repo(arguments.spec, build_cache_dir(), options)
-    print(maintain.render_checklist(report))
+    print(maintain.checklist_text(report))
     return 1 if report.failed else 0
 
 
@@ -110,7 +110,7 @@ def _add(config: ProjectConfig, arguments: argparse.Namespace) -> int:
         print(f"not fetched, so nothing was loaded: {added.fetch_error}")
         print("the entry is pinned; `lock` records it as unfetchable until its commit can be fetched")
     else:
-        print(maintain.render_probe(added.probed))
+        print(maintain.probe_text(added.probed))
         left_out = ", ".join(f"{name} ({why})" for name, why in added.left_out.items())
         print(f"featured: {', '.join(added.featured) or 'none'}" + (f"; left out: {left_out}" if left_out else ""))
     print(f"complete the fields marked TODO ({', '.join(added.to_complete)}), then verify it:")
@@ -123,14 +123,14 @@ def _update(config: ProjectConfig, arguments: argparse.Namespace) -> int:
 
     with progress_display(arguments.quiet) as progress:
         report = maintain.update_entries(config, arguments.ids, arguments.dry_run, progress)
-    print(maintain.render_update(report, arguments.dry_run), end="")
+    print(maintain.update_text(report, arguments.dry_run), end="")
     return 1 if report.problems else 0
 
 
 def _lock_diff(config: ProjectConfig, arguments: argparse.Namespace) -> int:
     from generator import maintain
 
-    text = maintain.render_diff(maintain.diff_locks(read_lock(arguments.old), read_lock(arguments.new)))
+    text = maintain.diff_markdown(maintain.diff_locks(read_lock(arguments.old), read_lock(arguments.new)))
     if arguments.output:
         write_text_atomic(arguments.output, text)
     print(text, end="")

@@ -11,12 +11,12 @@ yaml_edit   round-trip edits of catalogue.yaml that leave the rest of the file b
 """
 
 from generator.maintain.add import Added, AddOptions, add_entry
-from generator.maintain.check_repo import Check, CheckOptions, RepoReport, check_repo, render_checklist, run_checks
-from generator.maintain.hub_probe import ProbedHub, ProbeSettings, probe_hub, render_probe
-from generator.maintain.lock_diff import LockDiff, diff_locks, render_diff
+from generator.maintain.check_repo import Check, CheckOptions, RepoReport, check_repo, checklist_text, run_checks
+from generator.maintain.hub_probe import ProbedHub, ProbeSettings, probe_hub, probe_text
+from generator.maintain.lock_diff import LockDiff, diff_locks, diff_markdown
 from generator.maintain.remote import RemoteError, RepoSpec, ResolvedRef, parse_spec, resolve_ref
 from generator.maintain.selection import changed_since, select_ids
-from generator.maintain.update import Move, UpdateReport, render_update, update_entries
+from generator.maintain.update import Move, UpdateReport, update_entries, update_text
 from generator.maintain.yaml_edit import CatalogueEditError, CatalogueEditor
 
 __all__ = [
@@ -38,15 +38,15 @@ __all__ = [
     "add_entry",
     "changed_since",
     "check_repo",
+    "checklist_text",
     "diff_locks",
+    "diff_markdown",
     "parse_spec",
     "probe_hub",
-    "render_checklist",
-    "render_diff",
-    "render_probe",
-    "render_update",
+    "probe_text",
     "resolve_ref",
     "run_checks",
     "select_ids",
     "update_entries",
+    "update_text",
 ]

@@ -22,7 +22,7 @@ from generator.fetch import FetchError, FetchRequest, fetch_checkout
 from generator.introspect import HubInfo
 from generator.lock.records import EntrypointLock, SmokeResult
 from generator.maintain.hub_probe import Load, ProbedHub, ProbeSettings, no_download_kwargs, probe_hub
-from generator.maintain.hub_source import HubSource, read_hub_source, requirement_name
+from generator.maintain.hub_source import HubSource, comparable_name, read_hub_source
 from generator.maintain.remote import parse_spec, resolve_ref
 from generator.maintain.weights import check_urls
 from generator.sandbox import Limits, run_probe
@@ -133,8 +133,8 @@ def _declared(source: HubSource, hub: HubInfo) -> Check:
     if not source.declares_dependencies:
         fix = 'add `dependencies = ["torch", ...]` to hubconf.py: the packages its entrypoints import'
         return Check(name, "failed", "hubconf.py has no `dependencies` list", fix=fix)
-    declared = {requirement_name(item) for item in hub.dependencies}
-    undeclared = [module for module in source.imports if requirement_name(module) not in declared]
+    declared = {comparable_name(item) for item in hub.dependencies}
+    undeclared = [module for module in source.imports if comparable_name(module) not in declared]
     listed = ", ".join(hub.dependencies) or "none"
     if undeclared:
         fix = f"add {', '.join(undeclared)} to `dependencies` (torch.hub checks only what it lists)"
@@ -317,7 +317,7 @@ def _own(probed: ProbedHub) -> list[EntrypointLock]:
     return probed.own
 
 
-def render_checklist(report: RepoReport) -> str:
+def checklist_text(report: RepoReport) -> str:
     """The checklist as printed: one line per check, details and fixes indented under it."""
     lines = [f"check-repo {report.target}", ""]
     for check in report.checks:

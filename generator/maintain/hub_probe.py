@@ -225,7 +225,7 @@ def mapped(added: dict[str, str]) -> str:
     return ", ".join(f"{module} → {dist}" if module != dist else module for module, dist in added.items())
 
 
-def render_probe(probed: ProbedHub) -> str:
+def probe_text(probed: ProbedHub) -> str:
     """What probing found, for a maintainer: the environment, what was added, and one line per load."""
     hub = probed.hub
     lines = [f"environment: {', '.join(probed.requirements) or 'the verification pair only'}"]

@@ -4,13 +4,14 @@ introspect stage's reader), and the weight files and URLs in every Python file (
 from __future__ import annotations
 
 import ast
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from generator.environments.requirements import requirement_name
 from generator.introspect.static import StaticHubconf, read_hubconf
+from generator.lock.records import normalise_name
 
 WEIGHT_SUFFIXES = (".pt", ".pth", ".bin", ".ckpt", ".safetensors", ".pth.tar")
 # Functions whose URL argument is a weight file whatever its name ends with.
@@ -18,7 +19,6 @@ DOWNLOADERS = {"load_state_dict_from_url", "load_url", "download_url_to_file"}
 SKIPPED_DIRS = {".git", "__pycache__", ".github", "node_modules"}
 MAX_FILES = 2000
 MAX_FILE_BYTES = 2_000_000
-_REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
 @dataclass
@@ -58,10 +58,9 @@ def read_hub_source(hub_dir: Path) -> HubSource:
     return found
 
 
-def requirement_name(requirement: str) -> str:
-    """The comparable name of a `dependencies` item: 'scikit-learn>=1' → 'scikit_learn'."""
-    match = _REQUIREMENT_NAME.match(requirement)
-    return (match.group(1) if match else requirement).lower().replace("-", "_")
+def comparable_name(requirement: str) -> str:
+    """A `dependencies` item or an import as they compare: 'scikit-learn>=1' and 'scikit_learn' → 'scikit_learn'."""
+    return normalise_name(requirement_name(requirement) or requirement).replace("-", "_")
 
 
 def weight_urls(tree: ast.AST) -> set[str]:

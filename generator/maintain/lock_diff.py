@@ -211,7 +211,7 @@ def count_entries(count: int) -> str:
     return f"{count} entr{'y' if count == 1 else 'ies'}"
 
 
-def render_diff(diff: LockDiff, title: str = "Lock changes") -> str:
+def diff_markdown(diff: LockDiff, title: str = "Lock changes") -> str:
     """The diff as Markdown: a summary line, then one section per kind of change, entries in each."""
     counts = {key: sum(bool(getattr(d, key)) for d in diff.entries.values()) for key, _ in SECTIONS}
     compared = len({*diff.entries, *diff.unchanged, *diff.added, *diff.removed})

@@ -15,7 +15,7 @@ from generator.config import ProjectConfig
 from generator.errors import GeneratorError
 from generator.fetch import git_url
 from generator.lock import read_lock
-from generator.maintain.lock_diff import LockDiff, count_entries, diff_locks, render_diff
+from generator.maintain.lock_diff import LockDiff, count_entries, diff_locks, diff_markdown
 from generator.maintain.remote import resolve_ref
 from generator.maintain.yaml_edit import CatalogueEditor
 from generator.verify import Progress
@@ -96,7 +96,7 @@ def _resolve(entry: Entry) -> Move:
     return Move(entry.id, entry.ref, entry.commit, resolved.commit)
 
 
-def render_update(report: UpdateReport, dry_run: bool = False) -> str:
+def update_text(report: UpdateReport, dry_run: bool = False) -> str:
     """One line per entry (moved, up to date, or why it could not be resolved), then the lock diff."""
     if not report.moves:
         return "No entry follows a branch or tag: nothing to update."
@@ -112,5 +112,5 @@ def render_update(report: UpdateReport, dry_run: bool = False) -> str:
         else:
             lines.append(f"  ✓ {move.entry_id} ({move.ref}): up to date at {old}")
     if report.diff is not None:
-        lines += ["", render_diff(report.diff, title="What changed in the lock").rstrip()]
+        lines += ["", diff_markdown(report.diff, title="What changed in the lock").rstrip()]
     return "\n".join(lines) + "\n"

@@ -13,7 +13,7 @@ import pytest
 
 from generator.catalogue.model import VerificationSetting
 from generator.cli import main
-from generator.maintain import CheckOptions, check_repo, render_checklist, run_checks
+from generator.maintain import CheckOptions, check_repo, checklist_text, run_checks
 from support import verification
 from support.hubrepos import CATALOGUE_HEAD, drop_blob, make_hub_repo, make_project
 
@@ -147,7 +147,7 @@ def test_a_good_hub_passes_and_an_unreachable_weight_url_is_only_a_warning(
 def test_a_bad_hub_fails_each_check_and_says_how_to_fix_it(tmp_path: Path, weights_server: str) -> None:
     hub = make_hub_repo(tmp_path / "bad", {"hubconf.py": BAD.format(served=weights_server)})
     report = check_repo(str(hub.path), tmp_path / "cache", CheckOptions(import_seconds=0.5, verification=TEST_PAIR))
-    checklist = render_checklist(report)
+    checklist = checklist_text(report)
     assert "(working tree)" in checklist
     assert marks(checklist) == {
         "hubconf.py found": "✓",
@@ -232,7 +232,7 @@ def test_packages_the_hub_imports_without_declaring_them_are_installed_and_named
 ) -> None:
     hub = make_hub_repo(tmp_path / "undeclared", {"hubconf.py": UNDECLARED})
     report = check_repo(f"{hub.url}@main", tmp_path / "cache", CheckOptions(offline=True, verification=TEST_PAIR))
-    checklist = render_checklist(report)
+    checklist = checklist_text(report)
     assert marks(checklist) == {
         "hubconf.py found": "✓",
         "dependencies declared": "!",
@@ -255,7 +255,7 @@ def test_packages_the_hub_imports_without_declaring_them_are_installed_and_named
 def test_helpers_and_imported_names_are_not_models_and_a_load_that_needs_the_network_fails(tmp_path: Path) -> None:
     hub = make_hub_repo(tmp_path / "helpers", {"hubconf.py": HELPERS})
     report = check_repo(str(hub.path), tmp_path / "cache", CheckOptions(offline=True, verification=TEST_PAIR))
-    checklist = render_checklist(report)
+    checklist = checklist_text(report)
     assert marks(checklist) == {
         **PASSED,
         "weight URLs answer": "✓",
@@ -275,7 +275,7 @@ def test_a_commit_whose_files_cannot_be_fetched_is_a_failed_check_not_an_error(t
     hub = make_hub_repo(tmp_path / "partial", {"hubconf.py": HELPERS, "weights.bin": "0" * 4096})
     drop_blob(hub.path, "weights.bin")  # as a mirror made without its large files
     report = check_repo(f"{hub.url}@main", tmp_path / "cache", CheckOptions(offline=True, verification=TEST_PAIR))
-    checklist = render_checklist(report)
+    checklist = checklist_text(report)
     assert f"@main ({hub.commit[:12]})" in checklist
     assert "✗ repository fetched: cannot fetch" in checklist
     assert "the mirror lacks objects of this commit" in checklist

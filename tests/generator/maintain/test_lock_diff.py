@@ -9,7 +9,7 @@ import pytest
 from generator.cli import main
 from generator.lock import write_lock
 from generator.lock.records import EntryLock, EntrypointLock, Environment, Lock, SmokeResult, Stale
-from generator.maintain import diff_locks, render_diff
+from generator.maintain import diff_locks, diff_markdown
 from support.hubrepos import PROJECT_ROOT
 
 A = "a" * 40
@@ -68,7 +68,7 @@ NEW = Lock(
 
 
 def test_each_change_is_reported_in_its_section() -> None:
-    report = render_diff(diff_locks(OLD, NEW))
+    report = diff_markdown(diff_locks(OLD, NEW))
     assert report == (
         "## Lock changes\n"
         "\n"
@@ -145,7 +145,7 @@ def test_versions_the_entry_was_verified_with_are_compared() -> None:
 
 
 def test_hub_text_stays_inside_one_line_of_inline_code() -> None:
-    report = render_diff(diff_locks(OLD, NEW))
+    report = diff_markdown(diff_locks(OLD, NEW))
     line = next(line for line in report.splitlines() if "RuntimeError" in line)
     assert line.count("`") == 4  # the entrypoint's code span and the message's, nothing breaks out
     assert "@maintainers" in line.split("`")[3]  # a mention inside code does not notify anyone
@@ -159,7 +159,7 @@ def test_the_command_reads_two_lock_files_and_writes_the_report(
     body = tmp_path / "out" / "body.md"
     arguments = ["--root", str(PROJECT_ROOT), "lock-diff", str(tmp_path / "old.lock"), str(tmp_path / "new.lock")]
     assert main([*arguments, "--output", str(body)]) == 0
-    assert capsys.readouterr().out == body.read_text(encoding="utf-8") == render_diff(diff_locks(OLD, NEW))
+    assert capsys.readouterr().out == body.read_text(encoding="utf-8") == diff_markdown(diff_locks(OLD, NEW))
     assert (
         main(["--root", str(PROJECT_ROOT), "lock-diff", str(tmp_path / "none.lock"), str(tmp_path / "new.lock")]) == 0
     )

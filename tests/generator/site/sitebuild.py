@@ -26,7 +26,6 @@ import pytest
 import yaml
 
 from support import verification
-
 from support.hubrepos import PROJECT_ROOT, git
 
 HOSTILE_ID = "hostile-widget"
