@@ -59,7 +59,8 @@ def read_hubconf(path: Path) -> StaticHubconf:
         _read_statement(node, found)
     found.entrypoints.sort(key=lambda e: e.name)  # dir() order, as torch.hub.list gives
     try:
-        found.dependencies = read_dependencies(path)
+        with PARSE_LOCK:  # the loader's reader parses the file again, with ast too
+            found.dependencies = read_dependencies(path)
     except HubconfError as error:
         found.error = str(error)
     return found

@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from generator.environments.requirements import requirement_name
-from generator.introspect.static import StaticHubconf, read_hubconf
+from generator.introspect.static import PARSE_LOCK, StaticHubconf, read_hubconf
 from generator.lock.records import normalise_name
 
 WEIGHT_SUFFIXES = (".pt", ".pth", ".bin", ".ckpt", ".safetensors", ".pth.tar")
@@ -109,6 +109,8 @@ def _parse(path: Path) -> ast.Module | None:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             return None
-        return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        text = path.read_text(encoding="utf-8")
+        with PARSE_LOCK:  # ast.parse is not safe from two threads at once (see introspect/static.py)
+            return ast.parse(text, filename=str(path))
     except (OSError, SyntaxError, ValueError):
         return None
