@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from generator.sandbox import sandbox_available, scratch
+from support import NO_SANDBOX
 from tests.faults.builds import (
     Build,
     leftovers,
@@ -34,7 +35,7 @@ from tests.generator.sandbox.helpers import mark_processes, processes_marked
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not sandbox_available(), reason="bubblewrap cannot make a sandbox here"),
+    pytest.mark.skipif(not sandbox_available(), reason=NO_SANDBOX),
 ]
 
 STOP_SECONDS = 2.0

@@ -22,9 +22,10 @@ from typing import Any
 import pytest
 
 from generator.sandbox import Limits, Outcome, cgroups, run_probe, sandbox_available, scratch
+from support import NO_SANDBOX
 from tests.generator.sandbox.helpers import folder_digest, mark_processes, processes_marked
 
-pytestmark = pytest.mark.skipif(not sandbox_available(), reason="bubblewrap cannot make a sandbox here")
+pytestmark = pytest.mark.skipif(not sandbox_available(), reason=NO_SANDBOX)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 INTROSPECT = PROJECT_ROOT / "generator" / "introspect" / "probe.py"

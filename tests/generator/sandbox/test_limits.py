@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from generator.sandbox import Limits, cgroups, run_probe, sandbox_available
+from support import NO_SANDBOX
 from tests.generator.sandbox.helpers import mark_processes, processes_marked, write_probe
 
-pytestmark = pytest.mark.skipif(not sandbox_available(), reason="bubblewrap cannot make a sandbox here")
+pytestmark = pytest.mark.skipif(not sandbox_available(), reason=NO_SANDBOX)
 
 MECHANISMS = {"cgroup": "bubblewrap, cgroup limits", "supervised": "bubblewrap, supervised limits"}
 
