@@ -95,17 +95,12 @@ def _more_devices(entry: Entry, previous: EntryLock, checkout: Checkout, context
     """The previous record holds for this key but lacks results for some of this machine's devices."""
     todo = devices_to_run(previous, previous.key, context.devices)
     record = previous.model_copy(deep=True)
-    record_requirements = list(record.requirements)
     try:
-        environment = make_environment(_request(context, record_requirements), context.environments_dir)
+        environment = make_environment(_request(context, record.requirements), context.environments_dir)
     except InstallError as error:
-        return _with_devices(entry, _cannot_install(record, str(error)), checkout, None, todo, context)
+        record.environment_error = str(error)
+        return _with_devices(entry, record, checkout, None, todo, context)
     return _with_devices(entry, record, checkout, environment, todo, context)
-
-
-def _cannot_install(record: EntryLock, message: str) -> EntryLock:
-    record.environment_error = message
-    return record
 
 
 def _with_devices(
